@@ -1,0 +1,336 @@
+//! The crate's error type.
+//!
+//! Every message names the entity, the field and the reason, never the value: error
+//! texts end up in logs and crash reports, and the values are customers' personal data.
+
+use std::fmt;
+
+/// Result with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The kinds of record the library stores; used in error messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    /// A [`crate::User`].
+    User,
+    /// A [`crate::Company`].
+    Company,
+    /// A [`crate::Person`].
+    Person,
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Entity::User => "user",
+            Entity::Company => "company",
+            Entity::Person => "person",
+        })
+    }
+}
+
+/// Everything that can go wrong in a library call.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input failed validation; nothing was written.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The record does not exist.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// Which kind of record.
+        entity: Entity,
+        /// The id that was asked for.
+        id: String,
+    },
+    /// The record was changed since the caller read it; nothing was written.
+    #[error(
+        "{entity} {id} was changed by someone else (you edited version {expected}, it is now version {actual}); reload and try again"
+    )]
+    Conflict {
+        /// Which kind of record.
+        entity: Entity,
+        /// The record's id.
+        id: String,
+        /// The version the caller read and sent back.
+        expected: i64,
+        /// The version now stored.
+        actual: i64,
+    },
+    /// The acting user may not do this; nothing was written.
+    #[error("permission denied: {reason}")]
+    PermissionDenied {
+        /// Why, without personal data.
+        reason: String,
+    },
+    /// A CSV import failed at one row; the whole import was rolled back.
+    #[error("CSV import failed, nothing was imported: {0}")]
+    Import(#[from] RowError),
+    /// The database file was written by a newer version of this library.
+    #[error(
+        "the database has schema version {found}, newer than the {supported} this library supports; upgrade the library"
+    )]
+    SchemaTooNew {
+        /// The version found in the file.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// The file is not an SQLite database (or is damaged beyond reading).
+    #[error("the file is not an sfa database or is damaged")]
+    NotADatabase,
+    /// An export to Shift_JIS met a character that encoding cannot represent.
+    #[error(
+        "{entity} {id}: `{field}` has characters that Shift_JIS cannot represent; export as UTF-8 instead"
+    )]
+    Unrepresentable {
+        /// Which kind of record.
+        entity: Entity,
+        /// The record's id.
+        id: String,
+        /// The column that cannot be encoded.
+        field: String,
+    },
+    /// The storage layer failed.
+    #[error("storage error: {0}")]
+    Storage(#[from] StorageError),
+    /// Reading or writing a file or stream failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    pub(crate) fn not_found(entity: Entity, id: impl fmt::Display) -> Self {
+        Error::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    pub(crate) fn permission_denied(reason: impl Into<String>) -> Self {
+        Error::PermissionDenied {
+            reason: reason.into(),
+        }
+    }
+
+    /// The validation error inside, if this is one (also inside a failed import row).
+    pub fn validation(&self) -> Option<&ValidationError> {
+        match self {
+            Error::Validation(v) => Some(v),
+            Error::Import(RowError {
+                problem: RowProblem::Invalid(v),
+                ..
+            }) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A failure of the storage backend, kept opaque so that callers do not depend on it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StorageError(pub(crate) Box<dyn std::error::Error + Send + Sync>);
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e
+            && f.code == rusqlite::ErrorCode::NotADatabase
+        {
+            return Error::NotADatabase;
+        }
+        Error::Storage(StorageError(Box::new(e)))
+    }
+}
+
+/// Why a field's value was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The field must have a value.
+    Required,
+    /// The value has more characters than allowed.
+    TooLong {
+        /// The limit, in characters.
+        max_chars: usize,
+    },
+    /// The value contains control characters (line breaks are only allowed in notes).
+    ControlCharacters,
+    /// A reading must be written in kana.
+    NotKana,
+    /// Not an e-mail address.
+    InvalidEmail,
+    /// Not a web address.
+    InvalidWebsite,
+    /// Not a phone number.
+    InvalidPhone,
+    /// Not a Japanese postal code.
+    InvalidPostalCode,
+    /// Not a valid id.
+    InvalidId,
+    /// A referenced record does not exist.
+    UnknownReference,
+    /// A referenced record is archived or inactive.
+    Inactive,
+    /// Another record already uses this value.
+    AlreadyUsed,
+    /// A name matches more than one record, so it cannot be resolved.
+    Ambiguous,
+    /// A value outside its allowed set (e.g. a role or a yes/no column).
+    NotAllowed,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Required => f.write_str("is required"),
+            Reason::TooLong { max_chars } => write!(f, "is longer than {max_chars} characters"),
+            Reason::ControlCharacters => f.write_str("contains control characters"),
+            Reason::NotKana => f.write_str("must be written in kana (hiragana or katakana)"),
+            Reason::InvalidEmail => f.write_str("is not an e-mail address like name@example.co.jp"),
+            Reason::InvalidWebsite => {
+                f.write_str("is not a web address like example.co.jp or https://example.co.jp")
+            }
+            Reason::InvalidPhone => f.write_str(
+                "is not a phone number (domestic like 03-1234-5678, or international like +81 3 1234 5678)",
+            ),
+            Reason::InvalidPostalCode => {
+                f.write_str("is not a postal code like 123-4567 (seven digits)")
+            }
+            Reason::InvalidId => f.write_str("is not a valid id"),
+            Reason::UnknownReference => f.write_str("refers to a record that does not exist"),
+            Reason::Inactive => f.write_str("refers to an archived or inactive record"),
+            Reason::AlreadyUsed => f.write_str("is already used by another record"),
+            Reason::Ambiguous => f.write_str("matches more than one record"),
+            Reason::NotAllowed => f.write_str("is not one of the allowed values"),
+        }
+    }
+}
+
+/// One refused field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name as in the record (e.g. `email`, `office_phone`).
+    pub field: &'static str,
+    /// Why it was refused.
+    pub reason: Reason,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.field, self.reason)
+    }
+}
+
+/// A record failed validation. Holds every refused field, at least one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationError {
+    /// The kind of record being validated.
+    pub entity: Entity,
+    /// Every refused field, in field order; never empty.
+    pub errors: Vec<FieldError>,
+}
+
+impl ValidationError {
+    /// A validation error for one field.
+    pub fn single(entity: Entity, field: &'static str, reason: Reason) -> Self {
+        ValidationError {
+            entity,
+            errors: vec![FieldError { field, reason }],
+        }
+    }
+
+    /// The first refused field's name.
+    pub fn field(&self) -> &'static str {
+        self.errors.first().map_or("", |e| e.field)
+    }
+
+    /// The reason the named field was refused, if it was.
+    pub fn reason_for(&self, field: &str) -> Option<&Reason> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| &e.reason)
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: ", self.entity)?;
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects field errors while validating one record.
+#[derive(Debug)]
+pub(crate) struct Checker {
+    entity: Entity,
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub(crate) fn new(entity: Entity) -> Self {
+        Checker {
+            entity,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Keeps the value when the check passed, records the error otherwise.
+    pub(crate) fn check<T: Default>(
+        &mut self,
+        field: &'static str,
+        result: Result<T, Reason>,
+    ) -> T {
+        match result {
+            Ok(v) => v,
+            Err(reason) => {
+                self.errors.push(FieldError { field, reason });
+                T::default()
+            }
+        }
+    }
+
+    pub(crate) fn finish<T>(self, value: T) -> Result<T, ValidationError> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(ValidationError {
+                entity: self.entity,
+                errors: self.errors,
+            })
+        }
+    }
+}
+
+/// What was wrong with one CSV row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    /// The row's values failed validation.
+    Invalid(ValidationError),
+    /// The row could not be read as CSV in the file's encoding.
+    Malformed(String),
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowProblem::Invalid(v) => write!(f, "{v}"),
+            RowProblem::Malformed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// A CSV row that could not be imported, by its line number in the file (1 = header).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct RowError {
+    /// The line the row starts on, counting the header as line 1.
+    pub line: u64,
+    /// What was wrong.
+    pub problem: RowProblem,
+}

@@ -1,0 +1,56 @@
+//! # sfa-core
+//!
+//! The core of an embeddable sales-force-automation (SFA) library for Japanese sales
+//! teams: the customer ledger (companies, persons), users, and the storage they live
+//! in. Storage sits behind the [`store::Store`] trait; SQLite is the default.
+//!
+//! ```
+//! use sfa_core::{CompanyInput, PageRequest, PersonInput, Sfa, UserInput};
+//!
+//! # fn main() -> sfa_core::Result<()> {
+//! let sfa = Sfa::open_in_memory()?; // Sfa::open("ledger.sqlite") for a file
+//! let admin = sfa.create_first_admin(&UserInput::admin("管理 太郎", "admin@example.co.jp"))?;
+//! let me = sfa.session(admin.id)?;
+//!
+//! let company = me.add_company(&CompanyInput {
+//!     name: "株式会社山田製作所".into(),
+//!     name_reading: Some("ﾔﾏﾀﾞｾｲｻｸｼｮ".into()),
+//!     phone: Some("０３（１２３４）５６７８".into()),
+//!     website: Some("yamada-ss.example.co.jp".into()),
+//!     ..CompanyInput::default()
+//! })?;
+//! assert_eq!(company.name_reading.as_deref(), Some("ヤマダセイサクショ"));
+//! assert_eq!(company.phone.as_deref(), Some("+81312345678"));
+//! assert_eq!(company.website.as_deref(), Some("https://yamada-ss.example.co.jp"));
+//!
+//! let person = me.add_person(&PersonInput {
+//!     email: Some("ichiro.takahashi@example.co.jp".into()),
+//!     ..PersonInput::named(company.id, "高橋 一郎")
+//! })?;
+//! let persons = me.company_persons(company.id, &PageRequest::default())?;
+//! assert_eq!(persons.items, vec![person.clone()]);
+//! assert_eq!(
+//!     person.contact_links().mailto.as_deref(),
+//!     Some("mailto:ichiro.takahashi@example.co.jp")
+//! );
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+pub mod csv_io;
+mod error;
+pub mod model;
+pub mod normalize;
+pub mod store;
+mod workflow;
+
+pub use csv_io::{CsvEncoding, ExportOptions, ImportOptions, ImportReport};
+pub use error::{
+    Entity, Error, FieldError, Reason, Result, RowError, RowProblem, StorageError, ValidationError,
+};
+pub use model::{
+    Company, CompanyId, CompanyInput, Page, PageRequest, Person, PersonId, PersonInput, Role,
+    Timestamp, User, UserId, UserInput,
+};
+pub use workflow::{CompanyLinks, ContactLinks, Session, Sfa};

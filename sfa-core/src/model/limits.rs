@@ -1,0 +1,13 @@
+//! Field length limits, in characters (Unicode scalar values). Values beyond them are
+//! refused with [`crate::Reason::TooLong`], never truncated.
+
+/// Names of users, companies and persons.
+pub const NAME: usize = 200;
+/// Kana readings.
+pub const READING: usize = 200;
+/// Address text.
+pub const ADDRESS: usize = 500;
+/// Industry, department and title.
+pub const SHORT_TEXT: usize = 200;
+/// Notes.
+pub const NOTES: usize = 10_000;

@@ -1,0 +1,42 @@
+//! Timestamps: UTC instants with millisecond precision, stored as ISO-8601 text
+//! (`2026-11-26T06:30:00.000Z`), which sorts correctly as text and reads well in SQL.
+
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+
+/// A UTC instant, millisecond precision.
+pub type Timestamp = DateTime<Utc>;
+
+/// Where the library reads the current time; replaceable in tests.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> Timestamp;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        truncate_to_millis(Utc::now())
+    }
+}
+
+/// Drops sub-millisecond precision so that a stored and re-read value compares equal.
+pub fn truncate_to_millis(t: Timestamp) -> Timestamp {
+    Utc.timestamp_millis_opt(t.timestamp_millis())
+        .single()
+        .unwrap_or(t)
+}
+
+/// The stored text form of a timestamp.
+pub fn format_timestamp(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Parses the stored text form.
+pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}

@@ -1,0 +1,339 @@
+//! The behaviour every [`Store`] must show, as one suite any implementation can run:
+//!
+//! ```text
+//! sfa_core::store::conformance::run(&|| Box::new(MyStore::new()));
+//! ```
+//!
+//! `make` must return a new, empty store each time it is called. The suite panics on
+//! the first broken rule, naming it.
+
+use chrono::{TimeZone, Utc};
+
+use super::{ReadTx, Store};
+use crate::error::{Entity, Error, Result};
+use crate::model::{
+    Company, CompanyId, ListQuery, Person, PersonId, Role, Timestamp, User, UserId,
+};
+
+/// Runs every check against fresh stores from `make`.
+pub fn run(make: &dyn Fn() -> Box<dyn Store>) {
+    records_round_trip(make().as_ref());
+    updates_check_the_version(make().as_ref());
+    failed_writes_leave_nothing(make().as_ref());
+    lists_are_ordered_and_paginate(make().as_ref());
+    archived_records_are_filtered(make().as_ref());
+    persons_need_an_existing_company(make().as_ref());
+    company_names_resolve(make().as_ref());
+}
+
+fn at(secs: i64) -> Timestamp {
+    Utc.timestamp_opt(1_790_000_000 + secs, 0)
+        .single()
+        .expect("valid timestamp")
+}
+
+fn user(name: &str, email: &str) -> User {
+    let id = UserId::new();
+    User {
+        id,
+        name: name.into(),
+        email: email.into(),
+        role: Role::Admin,
+        active: true,
+        created_at: at(0),
+        created_by: id,
+        updated_at: at(0),
+        updated_by: id,
+        version: 1,
+    }
+}
+
+fn company(by: &User, name: &str, reading: Option<&str>) -> Company {
+    Company {
+        id: CompanyId::new(),
+        name: name.into(),
+        name_reading: reading.map(Into::into),
+        postal_code: Some("100-0005".into()),
+        address: Some("東京都千代田区丸の内1-1-1".into()),
+        phone: Some("+81312345678".into()),
+        website: Some("https://example.co.jp".into()),
+        industry: Some("製造業".into()),
+        notes: Some("一行目\n二行目".into()),
+        archived: false,
+        created_at: at(1),
+        created_by: by.id,
+        updated_at: at(1),
+        updated_by: by.id,
+        version: 1,
+    }
+}
+
+fn person(by: &User, company: CompanyId, name: &str, reading: Option<&str>) -> Person {
+    Person {
+        id: PersonId::new(),
+        company_id: company,
+        name: name.into(),
+        name_reading: reading.map(Into::into),
+        department: Some("営業部".into()),
+        title: Some("部長".into()),
+        email: Some("taro@example.co.jp".into()),
+        office_phone: Some("+81312345678".into()),
+        mobile_phone: Some("+819012345678".into()),
+        notes: None,
+        archived: false,
+        created_at: at(2),
+        created_by: by.id,
+        updated_at: at(2),
+        updated_by: by.id,
+        version: 1,
+    }
+}
+
+fn all() -> ListQuery {
+    ListQuery {
+        limit: 1000,
+        after: None,
+        include_archived: true,
+    }
+}
+
+fn seed(store: &dyn Store) -> (User, Company) {
+    let u = user("管理者", "admin@example.jp");
+    let c = company(&u, "株式会社山田製作所", Some("ヤマダセイサクショ"));
+    store
+        .write(|tx| {
+            tx.insert_user(&u)?;
+            tx.insert_company(&c)
+        })
+        .expect("seed writes");
+    (u, c)
+}
+
+fn records_round_trip(store: &dyn Store) {
+    let (u, c) = seed(store);
+    let p = person(&u, c.id, "山田 太郎", Some("ヤマダ タロウ"));
+    store
+        .write(|tx| tx.insert_person(&p))
+        .expect("insert person");
+    store
+        .read(|tx| {
+            assert_eq!(tx.user_count()?, 1, "user_count counts users");
+            assert_eq!(tx.get_user(u.id)?.as_ref(), Some(&u), "user round trip");
+            assert_eq!(
+                tx.find_user_by_email("admin@example.jp")?.as_ref(),
+                Some(&u),
+                "user by e-mail"
+            );
+            assert_eq!(tx.list_users()?, vec![u.clone()], "list users");
+            assert_eq!(
+                tx.get_company(c.id)?.as_ref(),
+                Some(&c),
+                "company round trip"
+            );
+            assert_eq!(tx.get_person(p.id)?.as_ref(), Some(&p), "person round trip");
+            assert_eq!(
+                tx.get_company(CompanyId::new())?,
+                None,
+                "missing company is None"
+            );
+            assert_eq!(
+                tx.get_person(PersonId::new())?,
+                None,
+                "missing person is None"
+            );
+            Ok(())
+        })
+        .expect("reads");
+}
+
+fn updates_check_the_version(store: &dyn Store) {
+    let (u, c) = seed(store);
+    let mut changed = c.clone();
+    changed.name = "株式会社ヤマダ".into();
+    changed.version = 2;
+    store
+        .write(|tx| tx.update_company(&changed, 1))
+        .expect("update with the current version");
+
+    let mut stale = c.clone();
+    stale.name = "古い編集".into();
+    stale.version = 2;
+    match store.write(|tx| tx.update_company(&stale, 1)) {
+        Err(Error::Conflict {
+            entity: Entity::Company,
+            expected: 1,
+            actual: 2,
+            ..
+        }) => {}
+        other => panic!("a stale update must be a Conflict, got {other:?}"),
+    }
+    let stored = store.read(|tx| tx.get_company(c.id)).expect("read");
+    assert_eq!(stored, Some(changed), "a stale update changes nothing");
+
+    let mut missing = company(&u, "存在しない", None);
+    missing.version = 2;
+    match store.write(|tx| tx.update_company(&missing, 1)) {
+        Err(Error::NotFound {
+            entity: Entity::Company,
+            ..
+        }) => {}
+        other => panic!("updating a missing record must be NotFound, got {other:?}"),
+    }
+
+    let mut u2 = u.clone();
+    u2.name = "管理者2".into();
+    u2.version = 2;
+    store
+        .write(|tx| tx.update_user(&u2, 1))
+        .expect("user update");
+    assert!(
+        matches!(
+            store.write(|tx| tx.update_user(&u2, 1)),
+            Err(Error::Conflict { .. })
+        ),
+        "stale user update is a Conflict"
+    );
+}
+
+fn failed_writes_leave_nothing(store: &dyn Store) {
+    let (u, _) = seed(store);
+    let c = company(&u, "途中で失敗", None);
+    let result: Result<()> = store.write(|tx| {
+        tx.insert_company(&c)?;
+        Err(Error::permission_denied("test"))
+    });
+    assert!(result.is_err());
+    assert_eq!(
+        store.read(|tx| tx.get_company(c.id)).expect("read"),
+        None,
+        "a write whose closure fails is rolled back"
+    );
+}
+
+fn lists_are_ordered_and_paginate(store: &dyn Store) {
+    let (u, first) = seed(store);
+    let names = [
+        ("株式会社あおば", Some("アオバ")),
+        ("Zeta Trading", None),
+        ("株式会社わかば", Some("ワカバ")),
+        ("株式会社かえで", Some("カエデ")),
+    ];
+    let mut ids = vec![first.id];
+    store
+        .write(|tx| {
+            for (name, reading) in names {
+                let c = company(&u, name, reading);
+                ids.push(c.id);
+                tx.insert_company(&c)?;
+            }
+            Ok(())
+        })
+        .expect("inserts");
+    let listed = store.read(|tx| tx.list_companies(&all())).expect("list");
+    let keys: Vec<String> = listed.iter().map(Company::sort_key).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "companies are listed by sort key");
+    assert_eq!(listed.len(), 5);
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let query = ListQuery {
+            limit: 2,
+            after: after.clone(),
+            include_archived: true,
+        };
+        let page = store.read(|tx| tx.list_companies(&query)).expect("page");
+        assert!(page.len() <= 2, "a page holds at most `limit` records");
+        let Some(last) = page.last() else { break };
+        after = Some((last.sort_key(), last.id.to_string()));
+        seen.extend(page.iter().map(|c| c.id));
+    }
+    assert_eq!(
+        seen,
+        listed.iter().map(|c| c.id).collect::<Vec<_>>(),
+        "keyset pages walk the list once, in order"
+    );
+}
+
+fn archived_records_are_filtered(store: &dyn Store) {
+    let (_, c) = seed(store);
+    let mut archived = c.clone();
+    archived.archived = true;
+    archived.version = 2;
+    store
+        .write(|tx| tx.update_company(&archived, 1))
+        .expect("archive");
+    let active = ListQuery {
+        include_archived: false,
+        ..all()
+    };
+    assert!(
+        store
+            .read(|tx| tx.list_companies(&active))
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .read(|tx| tx.list_companies(&all()))
+            .expect("list")
+            .len(),
+        1
+    );
+}
+
+fn persons_need_an_existing_company(store: &dyn Store) {
+    let (u, c) = seed(store);
+    let orphan = person(&u, CompanyId::new(), "宙に浮いた人", None);
+    assert!(
+        store.write(|tx| tx.insert_person(&orphan)).is_err(),
+        "a person must refer to an existing company"
+    );
+    let other = company(&u, "別会社", None);
+    let a = person(&u, c.id, "高橋 一郎", Some("タカハシ イチロウ"));
+    let b = person(&u, other.id, "佐藤 花子", Some("サトウ ハナコ"));
+    store
+        .write(|tx| {
+            tx.insert_company(&other)?;
+            tx.insert_person(&a)?;
+            tx.insert_person(&b)
+        })
+        .expect("inserts");
+    let of_c = store
+        .read(|tx| tx.list_persons(Some(c.id), &all()))
+        .expect("list");
+    assert_eq!(of_c, vec![a.clone()], "persons of one company");
+    let everyone: Vec<PersonId> = store
+        .read(|tx| tx.list_persons(None, &all()))
+        .expect("list")
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(
+        everyone,
+        vec![b.id, a.id],
+        "all persons by reading (さとう < たかはし)"
+    );
+}
+
+fn company_names_resolve(store: &dyn Store) {
+    let (u, c) = seed(store);
+    let twin_a = company(&u, "同名商事", None);
+    let twin_b = company(&u, "同名商事", None);
+    store
+        .write(|tx| {
+            tx.insert_company(&twin_a)?;
+            tx.insert_company(&twin_b)
+        })
+        .expect("inserts");
+    store
+        .read(|tx: &mut dyn ReadTx| {
+            assert_eq!(tx.company_ids_by_name(&c.name)?, vec![c.id]);
+            assert_eq!(tx.company_ids_by_name("同名商事")?.len(), 2);
+            assert!(tx.company_ids_by_name("無い会社")?.is_empty());
+            Ok(())
+        })
+        .expect("reads");
+}

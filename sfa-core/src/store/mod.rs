@@ -1,0 +1,103 @@
+//! Storage: the traits the workflow layer depends on, and the SQLite implementation.
+//!
+//! A [`Store`] hands out transactions. Reads see one consistent snapshot
+//! ([`ReadTx`]); a write ([`WriteTx`]) commits only when its closure returns `Ok`, so
+//! every workflow call is all-or-nothing. Updates carry the version the caller read:
+//! a store must refuse a stale one with [`Error::Conflict`] and change nothing.
+
+#[cfg(any(test, feature = "conformance"))]
+pub mod conformance;
+pub mod sqlite;
+
+use crate::error::{Error, Result};
+use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
+
+/// Queries available inside any transaction.
+pub trait ReadTx {
+    /// How many users exist (active or not).
+    fn user_count(&mut self) -> Result<u64>;
+    /// A user by id.
+    fn get_user(&mut self, id: UserId) -> Result<Option<User>>;
+    /// A user by normalised e-mail address.
+    fn find_user_by_email(&mut self, email: &str) -> Result<Option<User>>;
+    /// Every user, ordered by name then id.
+    fn list_users(&mut self) -> Result<Vec<User>>;
+
+    /// A company by id.
+    fn get_company(&mut self, id: CompanyId) -> Result<Option<Company>>;
+    /// Companies ordered by (sort key, id), at most `query.limit`.
+    fn list_companies(&mut self, query: &ListQuery) -> Result<Vec<Company>>;
+    /// The ids of the non-archived companies with exactly this name.
+    fn company_ids_by_name(&mut self, name: &str) -> Result<Vec<CompanyId>>;
+
+    /// A person by id.
+    fn get_person(&mut self, id: PersonId) -> Result<Option<Person>>;
+    /// Persons (of one company, or all) ordered by (sort key, id), at most `query.limit`.
+    fn list_persons(
+        &mut self,
+        company: Option<CompanyId>,
+        query: &ListQuery,
+    ) -> Result<Vec<Person>>;
+}
+
+/// Changes, available inside a write transaction.
+///
+/// `update_*` stores the record (whose `version` is already the new one) only if the
+/// stored version equals `expected_version`; otherwise it returns
+/// [`Error::Conflict`] (or [`Error::NotFound`]) and changes nothing.
+pub trait WriteTx: ReadTx {
+    /// Stores a new user.
+    fn insert_user(&mut self, user: &User) -> Result<()>;
+    /// Replaces a user if its stored version is `expected_version`.
+    fn update_user(&mut self, user: &User, expected_version: i64) -> Result<()>;
+    /// Stores a new company.
+    fn insert_company(&mut self, company: &Company) -> Result<()>;
+    /// Replaces a company if its stored version is `expected_version`.
+    fn update_company(&mut self, company: &Company, expected_version: i64) -> Result<()>;
+    /// Stores a new person.
+    fn insert_person(&mut self, person: &Person) -> Result<()>;
+    /// Replaces a person if its stored version is `expected_version`.
+    fn update_person(&mut self, person: &Person, expected_version: i64) -> Result<()>;
+}
+
+/// A storage backend. Implementations call the closure exactly once per transaction.
+pub trait Store: Send + Sync {
+    /// Runs `f` in a read transaction (one consistent snapshot).
+    fn read_tx(&self, f: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()>;
+    /// Runs `f` in a write transaction, committed only when `f` returns `Ok`.
+    fn write_tx(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()>;
+}
+
+impl dyn Store + '_ {
+    /// Runs `f` in a read transaction and returns its value.
+    pub fn read<T>(&self, f: impl FnOnce(&mut dyn ReadTx) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.read_tx(&mut |tx| {
+            if let Some(f) = f.take() {
+                out = Some(f(tx)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(closure_not_run)
+    }
+
+    /// Runs `f` in a write transaction and returns its value; commits only on `Ok`.
+    pub fn write<T>(&self, f: impl FnOnce(&mut dyn WriteTx) -> Result<T>) -> Result<T> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.write_tx(&mut |tx| {
+            if let Some(f) = f.take() {
+                out = Some(f(tx)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(closure_not_run)
+    }
+}
+
+fn closure_not_run() -> Error {
+    Error::Storage(crate::error::StorageError(
+        "the store did not run the transaction".into(),
+    ))
+}

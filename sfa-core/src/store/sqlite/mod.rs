@@ -1,0 +1,214 @@
+//! The default store: SQLite through rusqlite (bundled).
+//!
+//! One connection per store, guarded by a mutex. Files use the WAL journal with
+//! `synchronous=NORMAL`: a committed write survives an application crash; on power loss
+//! the last commits may be rolled back but the file stays consistent. Foreign keys are
+//! enforced, and a busy timeout makes two handles on one file wait for each other
+//! instead of failing.
+
+mod rows;
+mod schema;
+mod tx;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use schema::SCHEMA_VERSION;
+use tx::SqliteTx;
+
+use super::{ReadTx, Store, WriteTx};
+use crate::error::Result;
+
+/// How long a write waits for another connection's write to finish before failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A [`Store`] on an SQLite database file (or in memory, for tests).
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens the database file, creating it (and its schema) when missing and
+    /// migrating an older schema.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        Self::init(conn, true)
+    }
+
+    /// A private in-memory database, gone when the store is dropped.
+    pub fn open_in_memory() -> Result<SqliteStore> {
+        Self::init(Connection::open_in_memory()?, false)
+    }
+
+    fn init(mut conn: Connection, file: bool) -> Result<SqliteStore> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Read before anything writes: a non-database file or a newer schema is refused
+        // with the file untouched.
+        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))?;
+        schema::refuse_newer(&conn)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        if file {
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        conn.set_prepared_statement_cache_capacity(64);
+        schema::migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// A panic inside a transaction rolled it back while unwinding, so the connection
+    /// is still consistent: recover it instead of refusing every later call.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` with the raw connection; for tests and benchmarks that compare
+    /// against or inspect the database directly.
+    pub fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
+        f(&self.lock())
+    }
+}
+
+impl Store for SqliteStore {
+    fn read_tx(&self, f: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        f(&mut SqliteTx::new(&tx))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn write_tx(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        f(&mut SqliteTx::new(&tx))?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conformance_in_memory() {
+        crate::store::conformance::run(&|| Box::new(SqliteStore::open_in_memory().unwrap()));
+    }
+
+    #[test]
+    fn conformance_on_file() {
+        let dir = tempdir();
+        let n = std::sync::atomic::AtomicUsize::new(0);
+        crate::store::conformance::run(&|| {
+            let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::new(SqliteStore::open(dir.join(format!("c{i}.sqlite"))).unwrap())
+        });
+    }
+
+    pub(crate) fn tempdir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("sfa-test-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn file_settings_are_durable_and_enforce_foreign_keys() {
+        let dir = tempdir();
+        let store = SqliteStore::open(dir.join("s.sqlite")).unwrap();
+        store.with_connection(|c| {
+            let mode: String = c
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(mode, "wal");
+            let fk: i64 = c
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(fk, 1);
+            let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+            assert_eq!(sync, 1, "NORMAL");
+            let version: i64 = c
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(version, SCHEMA_VERSION);
+        });
+    }
+
+    #[test]
+    fn every_foreign_key_is_indexed() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        store.with_connection(|c| {
+            let mut tables = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .unwrap();
+            let tables: Vec<String> = tables
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            assert!(!tables.is_empty());
+            for table in tables {
+                let mut fks = c
+                    .prepare(&format!(
+                        "SELECT \"from\" FROM pragma_foreign_key_list('{table}')"
+                    ))
+                    .unwrap();
+                let fks: Vec<String> = fks
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .map(|r| r.unwrap())
+                    .collect();
+                for column in fks {
+                    let indexed: i64 = c
+                        .query_row(
+                            "SELECT count(*) FROM pragma_index_list(?1) AS l \
+                             JOIN pragma_index_info(l.name) AS i WHERE i.seqno = 0 AND i.name = ?2",
+                            [&table, &column],
+                            |r| r.get(0),
+                        )
+                        .unwrap();
+                    assert!(indexed > 0, "{table}.{column} has no index");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_left_untouched() {
+        let dir = tempdir();
+        let path = dir.join("new.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert!(
+            matches!(err, crate::Error::SchemaTooNew { found: 99, .. }),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_a_typed_error_and_untouched() {
+        let dir = tempdir();
+        let path = dir.join("notes.txt");
+        let text = "これはデータベースではありません。".repeat(200);
+        std::fs::write(&path, &text).unwrap();
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert!(matches!(err, crate::Error::NotADatabase), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+}

@@ -1,0 +1,222 @@
+//! [`ReadTx`] and [`WriteTx`] on an open SQLite transaction.
+
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::rows::*;
+use crate::error::{Entity, Error, Result};
+use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
+use crate::store::{ReadTx, WriteTx};
+
+/// Borrows the connection of a transaction the store has begun.
+pub(super) struct SqliteTx<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> SqliteTx<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Self {
+        SqliteTx { conn }
+    }
+
+    fn get<T>(
+        &self,
+        sql: &str,
+        id: &dyn ToSql,
+        from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        Ok(stmt.query_row([id], from_row).optional()?)
+    }
+
+    /// Lists `table` in (sort key, id) order with the keyset cursor and archive filter;
+    /// `scope` optionally restricts to one value of an indexed column.
+    fn list<T>(
+        &self,
+        table: &str,
+        columns: &str,
+        scope: Option<(&str, &dyn ToSql)>,
+        query: &ListQuery,
+        from_row: fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut sql = format!("SELECT {columns} FROM {table} WHERE 1");
+        let mut args: Vec<&dyn ToSql> = Vec::with_capacity(4);
+        if let Some((column, value)) = scope {
+            sql.push_str(&format!(" AND {column} = ?"));
+            args.push(value);
+        }
+        if !query.include_archived {
+            sql.push_str(" AND archived = 0");
+        }
+        if let Some((sort_key, id)) = &query.after {
+            sql.push_str(" AND (sort_key, id) > (?, ?)");
+            args.push(sort_key);
+            args.push(id);
+        }
+        sql.push_str(" ORDER BY sort_key, id LIMIT ?");
+        let limit = i64::from(query.limit);
+        args.push(&limit);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(args.as_slice(), from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
+    }
+
+    /// Runs an insert with the record's parameters. The parameter lists end with the
+    /// expected version, which only updates use.
+    fn insert(
+        &self,
+        sql: &str,
+        params: impl FnOnce(Exec<'_>) -> rusqlite::Result<usize>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        params(&mut |p| stmt.execute(&p[..p.len() - 1]))?;
+        Ok(())
+    }
+
+    /// Runs a versioned update; no row changed means stale version or missing record.
+    fn update(
+        &self,
+        sql: &str,
+        entity: Entity,
+        table: &str,
+        id: String,
+        expected: i64,
+        params: impl FnOnce(Exec<'_>) -> rusqlite::Result<usize>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let changed = params(&mut |p| stmt.execute(p))?;
+        if changed == 1 {
+            return Ok(());
+        }
+        let mut probe = self
+            .conn
+            .prepare_cached(&format!("SELECT id, version FROM {table} WHERE id = ?"))?;
+        let actual: Option<i64> = probe.query_row([&id], |r| r.get(1)).optional()?;
+        Err(match actual {
+            Some(actual) => Error::Conflict {
+                entity,
+                id,
+                expected,
+                actual,
+            },
+            None => Error::not_found(entity, id),
+        })
+    }
+}
+
+impl ReadTx for SqliteTx<'_> {
+    fn user_count(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM users")?
+            .query_row([], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn get_user(&mut self, id: UserId) -> Result<Option<User>> {
+        self.get(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"),
+            &id,
+            user_from_row,
+        )
+    }
+
+    fn find_user_by_email(&mut self, email: &str) -> Result<Option<User>> {
+        self.get(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?"),
+            &email,
+            user_from_row,
+        )
+    }
+
+    fn list_users(&mut self) -> Result<Vec<User>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY name, id"
+        ))?;
+        let rows = stmt.query_map([], user_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn get_company(&mut self, id: CompanyId) -> Result<Option<Company>> {
+        self.get(
+            &format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE id = ?"),
+            &id,
+            company_from_row,
+        )
+    }
+
+    fn list_companies(&mut self, query: &ListQuery) -> Result<Vec<Company>> {
+        self.list("companies", COMPANY_COLUMNS, None, query, company_from_row)
+    }
+
+    fn company_ids_by_name(&mut self, name: &str) -> Result<Vec<CompanyId>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM companies WHERE name = ? AND archived = 0 ORDER BY id LIMIT 2",
+        )?;
+        let rows = stmt.query_map(params![name], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn get_person(&mut self, id: PersonId) -> Result<Option<Person>> {
+        self.get(
+            &format!("SELECT {PERSON_COLUMNS} FROM persons WHERE id = ?"),
+            &id,
+            person_from_row,
+        )
+    }
+
+    fn list_persons(
+        &mut self,
+        company: Option<CompanyId>,
+        query: &ListQuery,
+    ) -> Result<Vec<Person>> {
+        let scope = company.as_ref().map(|c| ("company_id", c as &dyn ToSql));
+        self.list("persons", PERSON_COLUMNS, scope, query, person_from_row)
+    }
+}
+
+impl WriteTx for SqliteTx<'_> {
+    fn insert_user(&mut self, user: &User) -> Result<()> {
+        self.insert(INSERT_USER, |run| user_params(user, 0, run))
+    }
+
+    fn update_user(&mut self, user: &User, expected_version: i64) -> Result<()> {
+        self.update(
+            UPDATE_USER,
+            Entity::User,
+            "users",
+            user.id.to_string(),
+            expected_version,
+            |run| user_params(user, expected_version, run),
+        )
+    }
+
+    fn insert_company(&mut self, company: &Company) -> Result<()> {
+        self.insert(INSERT_COMPANY, |run| company_params(company, 0, run))
+    }
+
+    fn update_company(&mut self, company: &Company, expected_version: i64) -> Result<()> {
+        self.update(
+            UPDATE_COMPANY,
+            Entity::Company,
+            "companies",
+            company.id.to_string(),
+            expected_version,
+            |run| company_params(company, expected_version, run),
+        )
+    }
+
+    fn insert_person(&mut self, person: &Person) -> Result<()> {
+        self.insert(INSERT_PERSON, |run| person_params(person, 0, run))
+    }
+
+    fn update_person(&mut self, person: &Person, expected_version: i64) -> Result<()> {
+        self.update(
+            UPDATE_PERSON,
+            Entity::Person,
+            "persons",
+            person.id.to_string(),
+            expected_version,
+            |run| person_params(person, expected_version, run),
+        )
+    }
+}

@@ -1,0 +1,158 @@
+//! Opening a database and acting as a user.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::error::{Entity, Error, Result};
+use crate::model::{Clock, SystemClock, Timestamp, User, UserId, UserInput};
+use crate::normalize::normalize_email;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{ReadTx, Store, WriteTx};
+
+/// An open sfa database. Cheap to clone; safe to share between threads.
+#[derive(Clone)]
+pub struct Sfa {
+    pub(super) store: Arc<dyn Store>,
+    pub(super) clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Sfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sfa").finish_non_exhaustive()
+    }
+}
+
+impl Sfa {
+    /// Opens (creating when missing) the SQLite database file at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Sfa> {
+        Ok(Sfa::with_store(Arc::new(SqliteStore::open(path)?)))
+    }
+
+    /// A private in-memory database, for tests and previews.
+    pub fn open_in_memory() -> Result<Sfa> {
+        Ok(Sfa::with_store(Arc::new(SqliteStore::open_in_memory()?)))
+    }
+
+    /// Runs the workflows on another storage implementation.
+    pub fn with_store(store: Arc<dyn Store>) -> Sfa {
+        Sfa {
+            store,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Replaces the clock (tests use a fixed one).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Sfa {
+        self.clock = clock;
+        self
+    }
+
+    /// True once the first admin exists.
+    pub fn has_users(&self) -> Result<bool> {
+        Ok(self.store.read(|tx| tx.user_count())? > 0)
+    }
+
+    /// Creates the first user, an active admin, in an empty database. Refused with
+    /// `PermissionDenied` once any user exists: later users are added by admins.
+    pub fn create_first_admin(&self, input: &UserInput) -> Result<User> {
+        let input = input.validate()?;
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            if tx.user_count()? > 0 {
+                return Err(Error::permission_denied(
+                    "the first admin exists already; an admin must add further users",
+                ));
+            }
+            let id = UserId::new();
+            let user = User {
+                id,
+                name: input.name,
+                email: input.email,
+                role: crate::Role::Admin,
+                active: true,
+                created_at: now,
+                created_by: id,
+                updated_at: now,
+                updated_by: id,
+                version: 1,
+            };
+            tx.insert_user(&user)?;
+            Ok(user)
+        })
+    }
+
+    /// Acts as the user: every later call is made, and recorded, as them.
+    pub fn session(&self, user: UserId) -> Result<Session> {
+        let session = Session {
+            sfa: self.clone(),
+            user,
+        };
+        session.read(|_, _| Ok(()))?;
+        Ok(session)
+    }
+
+    /// Acts as the user with this e-mail address (how host apps map a login).
+    pub fn session_by_email(&self, email: &str) -> Result<Session> {
+        let email = normalize_email(email)
+            .map(|e| e.to_lowercase())
+            .map_err(|reason| crate::ValidationError::single(Entity::User, "email", reason))?;
+        let user = self
+            .store
+            .read(|tx| tx.find_user_by_email(&email))?
+            .ok_or_else(|| Error::not_found(Entity::User, "with that e-mail"))?;
+        self.session(user.id)
+    }
+}
+
+/// Acting as one user. Cheap to clone; safe to share between threads.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub(super) sfa: Sfa,
+    pub(super) user: UserId,
+}
+
+impl Session {
+    /// The acting user's id.
+    pub fn user_id(&self) -> UserId {
+        self.user
+    }
+
+    /// The acting user's record, as stored now.
+    pub fn me(&self) -> Result<User> {
+        self.read(|_, me| Ok(me.clone()))
+    }
+
+    pub(crate) fn now(&self) -> Timestamp {
+        self.sfa.clock.now()
+    }
+
+    /// A read transaction with the acting user loaded and checked active.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&mut dyn ReadTx, &User) -> Result<T>) -> Result<T> {
+        self.sfa.store.read(|tx| {
+            let me = active_user(tx, self.user)?;
+            f(tx, &me)
+        })
+    }
+
+    /// A write transaction with the acting user loaded and checked active; the user is
+    /// checked inside the transaction, so a deactivation cannot race with the write.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut dyn WriteTx, &User) -> Result<T>,
+    ) -> Result<T> {
+        self.sfa.store.write(|tx| {
+            let me = active_user(tx, self.user)?;
+            f(tx, &me)
+        })
+    }
+}
+
+fn active_user(tx: &mut dyn ReadTx, id: UserId) -> Result<User> {
+    let user = tx
+        .get_user(id)?
+        .ok_or_else(|| Error::not_found(Entity::User, id))?;
+    if !user.active {
+        return Err(Error::permission_denied("the acting user is deactivated"));
+    }
+    Ok(user)
+}
