@@ -1,0 +1,318 @@
+//! CSV import and export of the ledger: encodings, header mapping, bad rows, round trips.
+#![allow(clippy::unwrap_used)]
+
+use sfa_core::{
+    CsvEncoding, Error, ExportOptions, ImportOptions, PageRequest, Reason, RowProblem, Session,
+    Sfa, UserInput,
+};
+
+const COMPANIES_CP932: &[u8] = include_bytes!("fixtures/csv/companies_cp932.csv");
+const PERSONS_BAD_ROWS: &[u8] = include_bytes!("fixtures/csv/persons_bad_rows.csv");
+
+fn session() -> Session {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let admin = sfa
+        .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
+        .unwrap();
+    sfa.session(admin.id).unwrap()
+}
+
+fn skip() -> ImportOptions {
+    ImportOptions {
+        skip_bad_rows: true,
+        ..ImportOptions::default()
+    }
+}
+
+#[test]
+fn a_cp932_file_from_excel_is_detected_and_normalised() {
+    let me = session();
+    let report = me
+        .import_companies_csv(COMPANIES_CP932, &ImportOptions::default())
+        .unwrap();
+    assert_eq!(report.imported, 3);
+    assert!(report.skipped.is_empty());
+    let companies = me.list_companies(&PageRequest::default()).unwrap().items;
+    let yamada = companies.iter().find(|c| c.name == "㈱山田製作所").unwrap();
+    assert_eq!(yamada.name_reading.as_deref(), Some("ヤマダセイサクショ"));
+    assert_eq!(yamada.postal_code.as_deref(), Some("100-0005"));
+    assert_eq!(yamada.phone.as_deref(), Some("+81312345678"));
+    assert_eq!(
+        yamada.website.as_deref(),
+        Some("https://yamada-ss.example.jp")
+    );
+    assert_eq!(
+        yamada.notes.as_deref(),
+        Some("展示会で名刺交換。\n次回訪問で見積もり"),
+        "a quoted line break stays in the notes"
+    );
+    let takahashi = companies
+        .iter()
+        .find(|c| c.name.starts_with("髙橋"))
+        .unwrap();
+    assert_eq!(takahashi.notes.as_deref(), Some("NEC特殊文字①と㈱を含む"));
+
+    // Naming the encoding explicitly gives the same result; the wrong one is refused
+    // with a line number instead of garbling names.
+    let again = session()
+        .import_companies_csv(
+            COMPANIES_CP932,
+            &ImportOptions {
+                encoding: CsvEncoding::ShiftJis,
+                ..ImportOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(again.imported, 3);
+    let wrong = session().import_companies_csv(
+        COMPANIES_CP932,
+        &ImportOptions {
+            encoding: CsvEncoding::Utf8,
+            ..ImportOptions::default()
+        },
+    );
+    match wrong {
+        Err(Error::Import(row)) => {
+            assert_eq!(row.line, 1);
+            assert!(matches!(row.problem, RowProblem::Malformed(_)));
+        }
+        other => panic!("expected an encoding error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_file_with_bad_rows_imports_nothing_unless_skipping_is_asked_for() {
+    let me = session();
+    me.import_companies_csv(COMPANIES_CP932, &ImportOptions::default())
+        .unwrap();
+
+    let err = me
+        .import_persons_csv(PERSONS_BAD_ROWS, &ImportOptions::default())
+        .unwrap_err();
+    match &err {
+        Error::Import(row) => {
+            assert_eq!(row.line, 3, "the first bad row is reported");
+            assert_eq!(
+                err.validation().unwrap().reason_for("email"),
+                Some(&Reason::InvalidEmail)
+            );
+        }
+        other => panic!("expected an import error, got {other:?}"),
+    }
+    assert!(
+        me.list_persons(&PageRequest::default())
+            .unwrap()
+            .items
+            .is_empty(),
+        "the good row before the bad one was rolled back"
+    );
+
+    let report = me.import_persons_csv(PERSONS_BAD_ROWS, &skip()).unwrap();
+    assert_eq!(report.imported, 2);
+    let skipped: Vec<(u64, Option<&'static str>)> = report
+        .skipped
+        .iter()
+        .map(|r| match &r.problem {
+            RowProblem::Invalid(v) => (r.line, Some(v.field())),
+            RowProblem::Malformed(_) => (r.line, None),
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (3, Some("email")),
+            (4, Some("company_name")),
+            (5, Some("name")),
+            (7, None)
+        ]
+    );
+    let names: Vec<String> = me
+        .list_persons(&PageRequest::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["伊藤 誠", "高橋 一郎"]);
+    // Row errors name fields and lines, never the values.
+    let text = report.skipped[0].to_string();
+    assert!(
+        text.contains("line 3") && !text.contains("hanako"),
+        "{text}"
+    );
+}
+
+#[test]
+fn headers_are_matched_in_english_or_japanese_and_unknown_ones_are_refused() {
+    let me = session();
+    let csv = "Name,Name Reading,ＴＥＬ,Web-Site,Industry\n株式会社青葉商事,アオバショウジ,03-1111-2222,aoba.example.jp,卸売業\n";
+    let report = me
+        .import_companies_csv(csv.as_bytes(), &ImportOptions::default())
+        .unwrap();
+    assert_eq!(report.imported, 1);
+
+    let typo = "会社名,電話番号,emial\n株式会社北斗,03-1111-2222,x@example.jp\n";
+    let err = me
+        .import_companies_csv(typo.as_bytes(), &ImportOptions::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("emial"), "{err}");
+    let report = me
+        .import_companies_csv(
+            typo.as_bytes(),
+            &ImportOptions {
+                ignore_unknown_columns: true,
+                ..ImportOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(report.imported, 1);
+
+    let no_name = "住所\n東京都\n";
+    assert!(
+        me.import_companies_csv(no_name.as_bytes(), &ImportOptions::default())
+            .is_err()
+    );
+    assert!(
+        me.import_companies_csv(&b""[..], &ImportOptions::default())
+            .is_err()
+    );
+}
+
+#[test]
+fn blank_rows_are_counted_and_ambiguous_company_names_are_refused() {
+    let me = session();
+    let companies = "会社名\n同名商事\n同名商事\n,\n\n";
+    let report = me
+        .import_companies_csv(companies.as_bytes(), &ImportOptions::default())
+        .unwrap();
+    assert_eq!((report.imported, report.blank_rows), (2, 1));
+    let persons = "会社名,氏名\n同名商事,山田 太郎\n";
+    let err = me
+        .import_persons_csv(persons.as_bytes(), &ImportOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        err.validation().unwrap().reason_for("company_name"),
+        Some(&Reason::Ambiguous)
+    );
+}
+
+#[test]
+fn an_export_reimports_into_an_empty_database_unchanged() {
+    let me = session();
+    let ledger = sfa_testkit::SampleLedger::generate(11, 40, 90);
+    me.import_companies_csv(
+        ledger.companies_csv(None).as_bytes(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    me.import_persons_csv(
+        ledger.persons_csv(None).as_bytes(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+
+    for encoding in [CsvEncoding::Auto, CsvEncoding::Utf8, CsvEncoding::ShiftJis] {
+        let options = ExportOptions {
+            encoding,
+            include_archived: true,
+        };
+        let mut companies = Vec::new();
+        let mut persons = Vec::new();
+        assert_eq!(
+            me.export_companies_csv(&mut companies, &options).unwrap(),
+            40
+        );
+        assert_eq!(me.export_persons_csv(&mut persons, &options).unwrap(), 90);
+        if encoding == CsvEncoding::Auto {
+            assert!(
+                companies.starts_with(&[0xEF, 0xBB, 0xBF]),
+                "Excel needs the BOM"
+            );
+        }
+
+        let copy = session();
+        copy.import_companies_csv(&companies[..], &ImportOptions::default())
+            .unwrap();
+        copy.import_persons_csv(&persons[..], &ImportOptions::default())
+            .unwrap();
+        let all = PageRequest::first(1000);
+        let strip = |c: sfa_core::Company| (c.id, c.input(), c.archived);
+        assert_eq!(
+            copy.list_companies(&all)
+                .unwrap()
+                .items
+                .into_iter()
+                .map(strip)
+                .collect::<Vec<_>>(),
+            me.list_companies(&all)
+                .unwrap()
+                .items
+                .into_iter()
+                .map(strip)
+                .collect::<Vec<_>>(),
+            "{encoding:?}"
+        );
+        let strip = |p: sfa_core::Person| (p.id, p.input(), p.archived);
+        assert_eq!(
+            copy.list_persons(&all)
+                .unwrap()
+                .items
+                .into_iter()
+                .map(strip)
+                .collect::<Vec<_>>(),
+            me.list_persons(&all)
+                .unwrap()
+                .items
+                .into_iter()
+                .map(strip)
+                .collect::<Vec<_>>(),
+        );
+    }
+}
+
+#[test]
+fn shift_jis_export_names_the_field_it_cannot_encode() {
+    let me = session();
+    me.add_company(&sfa_core::CompanyInput::named("𠮷野家フーズ株式会社"))
+        .unwrap();
+    let mut out = Vec::new();
+    let err = me
+        .export_companies_csv(
+            &mut out,
+            &ExportOptions {
+                encoding: CsvEncoding::ShiftJis,
+                include_archived: false,
+            },
+        )
+        .unwrap_err();
+    match err {
+        Error::Unrepresentable { field, .. } => assert_eq!(field, "name"),
+        other => panic!("expected Unrepresentable, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_hundred_thousand_rows_import_in_one_transaction() {
+    let me = session();
+    let ledger = sfa_testkit::SampleLedger::generate(5, 100_000, 0);
+    let csv = ledger.companies_csv(None);
+    let report = me
+        .import_companies_csv(csv.as_bytes(), &ImportOptions::default())
+        .unwrap();
+    assert_eq!(report.imported, 100_000);
+    // One bad row at the very end rolls back all 100k.
+    let mut bad = ledger.companies_csv(None);
+    bad.push_str("株式会社最後,,,,電話,,,\r\n");
+    let fresh = session();
+    let err = fresh
+        .import_companies_csv(bad.as_bytes(), &ImportOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::Import(_)));
+    assert!(
+        fresh
+            .list_companies(&PageRequest::first(1))
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
