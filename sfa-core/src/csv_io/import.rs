@@ -16,7 +16,7 @@ use crate::model::{CompanyId, CompanyInput, PersonId, PersonInput, Timestamp, Us
 use crate::normalize::clean_line;
 use crate::store::WriteTx;
 use crate::workflow::Session;
-use crate::workflow::ledger::{company_ref_problem, new_company, new_person};
+use crate::workflow::ledger::{new_company, new_person};
 
 impl Session {
     /// Imports companies from CSV (header mapping in [`crate::csv_io`]).
@@ -33,7 +33,8 @@ impl Session {
         run_import(self, input, options, &mut CompanyRows)
     }
 
-    /// Imports persons from CSV. Each row names its company by `company_id` (an id) or,
+    /// Imports persons from CSV. Each row names its company by `company_id` (an id of
+    /// any existing company, archived ones included, so that exports restore whole) or,
     /// when that column is absent or blank, by `company_name` (the exact name of one
     /// non-archived company).
     pub fn import_persons_csv(
@@ -254,7 +255,7 @@ impl RowImporter for CompanyRows {
 /// Company references already resolved in this import, by id and by name.
 #[derive(Default)]
 struct PersonRows {
-    by_id: HashMap<CompanyId, Option<Reason>>,
+    by_id: HashMap<CompanyId, bool>,
     by_name: HashMap<String, Result<CompanyId, Reason>>,
 }
 
@@ -271,17 +272,20 @@ impl PersonRows {
                 Ok(id) => id,
                 Err(reason) => return fail("company_id", reason),
             };
-            let problem = match self.by_id.get(&id) {
-                Some(p) => p.clone(),
+            // An explicit id may name an archived company: restoring an export must
+            // bring back archived companies' persons too. Names only match active ones.
+            let exists = match self.by_id.get(&id) {
+                Some(&exists) => exists,
                 None => {
-                    let p = company_ref_problem(tx, id)?;
-                    self.by_id.insert(id, p.clone());
-                    p
+                    let exists = tx.get_company(id)?.is_some();
+                    self.by_id.insert(id, exists);
+                    exists
                 }
             };
-            return match problem {
-                None => Ok(Ok(id)),
-                Some(reason) => fail("company_id", reason),
+            return if exists {
+                Ok(Ok(id))
+            } else {
+                fail("company_id", Reason::UnknownReference)
             };
         }
         let name = match clean_line(map.get(row, "company_name"), limits::NAME) {

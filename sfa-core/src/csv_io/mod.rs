@@ -38,8 +38,9 @@
 //!
 //! A non-blank `id` keeps that id (it must not exist yet), so an export can be
 //! re-imported into an empty database with its person -> company links intact.
-//! A person names its company by `company_id` or, when that is blank, by
-//! `company_name`: the exact name of exactly one non-archived company.
+//! A person names its company by `company_id` (any existing company, archived ones
+//! included, so an export restores whole) or, when that is blank, by `company_name`:
+//! the exact name of exactly one non-archived company.
 //!
 //! # Rows
 //! Values are validated and normalised like the same fields in the API. Rows whose

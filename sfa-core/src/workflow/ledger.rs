@@ -276,18 +276,11 @@ fn person(tx: &mut dyn ReadTx, id: PersonId) -> Result<Person> {
 }
 
 /// A person's company must exist and be active; refused as a field error on `company_id`.
-pub(crate) fn check_company_ref(tx: &mut dyn ReadTx, id: CompanyId) -> Result<()> {
-    match company_ref_problem(tx, id)? {
-        None => Ok(()),
-        Some(reason) => Err(ValidationError::single(Entity::Person, "company_id", reason).into()),
-    }
-}
-
-/// Why a company cannot take (new) persons, or `None` when it can.
-pub(crate) fn company_ref_problem(tx: &mut dyn ReadTx, id: CompanyId) -> Result<Option<Reason>> {
-    Ok(match tx.get_company(id)? {
-        None => Some(Reason::UnknownReference),
-        Some(c) if c.archived => Some(Reason::Inactive),
-        Some(_) => None,
-    })
+fn check_company_ref(tx: &mut dyn ReadTx, id: CompanyId) -> Result<()> {
+    let reason = match tx.get_company(id)? {
+        None => Reason::UnknownReference,
+        Some(c) if c.archived => Reason::Inactive,
+        Some(_) => return Ok(()),
+    };
+    Err(ValidationError::single(Entity::Person, "company_id", reason).into())
 }
