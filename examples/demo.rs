@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use sfa_core::{
-    CompanyInput, CsvEncoding, Error, ExportOptions, ImportOptions, PageRequest, PersonInput, Sfa,
-    UserInput,
+    CompanyInput, CsvEncoding, Error, ExportOptions, ImportOptions, PageRequest, PersonInput,
+    SearchRequest, Sfa, UserInput,
 };
 use sfa_testkit::SampleLedger;
 
@@ -26,6 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+    let _ = std::fs::remove_dir_all(sfa_core::search::index_dir_for(&path));
 
     step("1. Open the database and set up users");
     let sfa = Sfa::open(&path)?;
@@ -139,6 +140,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "   next page starts with {}",
             second.items.first().map_or("-", |c| c.name.as_str())
+        );
+    }
+
+    step("6b. Search the ledger as a salesperson types (曖昧検索)");
+    for query in [
+        "ﾔﾏﾀﾞ",                  // half-width kana
+        "㈱ABCトレーディング",  // company-form abbreviation, full name
+        "takahashi ichiro",     // romaji against kana readings
+        "たかはし",             // hiragana reading prefix
+        "丸の内１丁目９番２号", // address in kanji notation vs 1-9-2
+        "03-6212-0001",         // phone as written
+        "0002",                 // last four digits
+        "abc-tradng",           // a typo inside a web address
+    ] {
+        let hits = me.search(&SearchRequest {
+            limit: 3,
+            ..SearchRequest::new(query)
+        })?;
+        let shown: Vec<String> = hits
+            .iter()
+            .map(|h| format!("{} ({:?})", h.display_name, h.kind))
+            .collect();
+        println!(
+            "   {query:<22} -> {}",
+            if shown.is_empty() {
+                "(nothing)".to_string()
+            } else {
+                shown.join(", ")
+            }
         );
     }
 

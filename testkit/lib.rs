@@ -3,6 +3,8 @@
 //! small pools (domains under the reserved `example.jp`), so no real person's data is
 //! ever in the repository; the same seed always gives the same data.
 
+pub mod search_eval;
+
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -194,6 +196,11 @@ const TITLES: &[&str] = &[
     "室長",
     "マネージャー",
 ];
+
+/// The romaji of the family names the generator uses, for romaji search queries.
+pub fn family_name_romaji(rng: &mut Rng) -> &'static str {
+    rng.pick(FAMILY).2
+}
 
 /// One generated company, with the romaji stem of its (fictional) domain.
 #[derive(Debug, Clone)]

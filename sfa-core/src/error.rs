@@ -91,6 +91,9 @@ pub enum Error {
         /// The column that cannot be encoded.
         field: String,
     },
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     /// The storage layer failed.
     #[error("storage error: {0}")]
     Storage(#[from] StorageError),

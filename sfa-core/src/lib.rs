@@ -1,11 +1,12 @@
 //! # sfa-core
 //!
 //! The core of an embeddable sales-force-automation (SFA) library for Japanese sales
-//! teams: the customer ledger (companies, persons), users, and the storage they live
-//! in. Storage sits behind the [`store::Store`] trait; SQLite is the default.
+//! teams: the customer ledger (companies, persons), users, Japanese fuzzy search
+//! ([`search`]) and the storage they live in. Storage sits behind the
+//! [`store::Store`] trait; SQLite is the default.
 //!
 //! ```
-//! use sfa_core::{CompanyInput, PageRequest, PersonInput, Sfa, UserInput};
+//! use sfa_core::{CompanyInput, PageRequest, PersonInput, SearchRequest, Sfa, UserInput};
 //!
 //! # fn main() -> sfa_core::Result<()> {
 //! let sfa = Sfa::open_in_memory()?; // Sfa::open("ledger.sqlite") for a file
@@ -24,6 +25,7 @@
 //! assert_eq!(company.website.as_deref(), Some("https://yamada-ss.example.co.jp"));
 //!
 //! let person = me.add_person(&PersonInput {
+//!     name_reading: Some("タカハシ イチロウ".into()),
 //!     email: Some("ichiro.takahashi@example.co.jp".into()),
 //!     ..PersonInput::named(company.id, "高橋 一郎")
 //! })?;
@@ -33,6 +35,12 @@
 //!     person.contact_links().mailto.as_deref(),
 //!     Some("mailto:ichiro.takahashi@example.co.jp")
 //! );
+//!
+//! // Fuzzy search: half-width kana, romaji, variant kanji, phone notations...
+//! let hits = me.search(&SearchRequest::new("takahasi itiro"))?;
+//! assert_eq!(hits[0].person_id(), Some(person.id));
+//! let hits = me.search(&SearchRequest::new("03-1234-5678"))?;
+//! assert_eq!(hits[0].company_id(), Some(company.id));
 //! # Ok(())
 //! # }
 //! ```
@@ -42,6 +50,7 @@ pub mod csv_io;
 mod error;
 pub mod model;
 pub mod normalize;
+pub mod search;
 pub mod store;
 mod workflow;
 
@@ -53,4 +62,5 @@ pub use model::{
     Company, CompanyId, CompanyInput, Page, PageRequest, Person, PersonId, PersonInput, Role,
     Timestamp, User, UserId, UserInput,
 };
+pub use search::{HitKind, SearchHit, SearchRequest, SearchScope};
 pub use workflow::{CompanyLinks, ContactLinks, Session, Sfa};

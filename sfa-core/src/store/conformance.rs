@@ -24,6 +24,7 @@ pub fn run(make: &dyn Fn() -> Box<dyn Store>) {
     archived_records_are_filtered(make().as_ref());
     persons_need_an_existing_company(make().as_ref());
     company_names_resolve(make().as_ref());
+    changes_are_queued_for_the_search_index(make().as_ref());
 }
 
 fn at(secs: i64) -> Timestamp {
@@ -336,4 +337,78 @@ fn company_names_resolve(store: &dyn Store) {
             Ok(())
         })
         .expect("reads");
+}
+
+fn changes_are_queued_for_the_search_index(store: &dyn Store) {
+    let (u, c) = seed(store);
+    let p = person(&u, c.id, "高橋 一郎", None);
+    store.write(|tx| tx.insert_person(&p)).expect("insert");
+    let mut changed = c.clone();
+    changed.version = 2;
+    store
+        .write(|tx| tx.update_company(&changed, 1))
+        .expect("update");
+    let queued = store
+        .read(|tx| tx.pending_index_changes(None, 100))
+        .expect("read");
+    let seen: Vec<(Entity, String)> = queued.iter().map(|q| (q.entity, q.id.clone())).collect();
+    assert_eq!(
+        seen,
+        vec![
+            (Entity::Company, c.id.to_string()),
+            (Entity::Person, p.id.to_string()),
+            (Entity::Company, c.id.to_string()),
+        ],
+        "inserts and updates are queued in order"
+    );
+    assert!(
+        queued.windows(2).all(|w| w[0].seq < w[1].seq),
+        "sequence increases"
+    );
+    let after_first = store
+        .read(|tx| tx.pending_index_changes(Some(queued[0].seq), 1))
+        .expect("read");
+    assert_eq!(
+        after_first,
+        vec![queued[1].clone()],
+        "`after` and `limit` page the queue"
+    );
+
+    let failed: Result<()> = store.write(|tx| {
+        tx.insert_company(&company(&u, "取り消される", None))?;
+        Err(Error::permission_denied("test"))
+    });
+    assert!(failed.is_err());
+    assert_eq!(
+        store
+            .read(|tx| tx.pending_index_change_count())
+            .expect("count"),
+        3,
+        "a rolled-back write queues nothing"
+    );
+
+    store
+        .write(|tx| tx.clear_index_changes(queued[1].seq))
+        .expect("clear");
+    let left = store
+        .read(|tx| tx.pending_index_changes(None, 100))
+        .expect("read");
+    assert_eq!(
+        left,
+        vec![queued[2].clone()],
+        "clearing stops at the given sequence"
+    );
+    store
+        .write(|tx| tx.queue_all_for_index())
+        .expect("queue all");
+    let all = store
+        .read(|tx| tx.pending_index_changes(Some(queued[2].seq), 100))
+        .expect("read");
+    assert_eq!(
+        all.iter()
+            .map(|q| (q.entity, q.id.clone()))
+            .collect::<Vec<_>>(),
+        vec![(Entity::Company, c.id.to_string())],
+        "a full rebuild queues every company"
+    );
 }

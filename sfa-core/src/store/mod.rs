@@ -9,7 +9,7 @@
 pub mod conformance;
 pub mod sqlite;
 
-use crate::error::{Error, Result};
+use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
 
 /// Queries available inside any transaction.
@@ -38,9 +38,30 @@ pub trait ReadTx {
         company: Option<CompanyId>,
         query: &ListQuery,
     ) -> Result<Vec<Person>>;
+
+    /// The oldest `limit` queued search-index changes after sequence `after` (all, when
+    /// `None`).
+    fn pending_index_changes(&mut self, after: Option<i64>, limit: u32)
+    -> Result<Vec<IndexChange>>;
+    /// How many search-index changes are queued.
+    fn pending_index_change_count(&mut self) -> Result<u64>;
+}
+
+/// A record whose search-index entry must be rewritten (or removed, if it is gone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexChange {
+    /// Increasing sequence number; changes are applied and cleared in this order.
+    pub seq: i64,
+    /// Company or person.
+    pub entity: Entity,
+    /// The record's id.
+    pub id: String,
 }
 
 /// Changes, available inside a write transaction.
+///
+/// Every insert and update of a company or person must also queue an [`IndexChange`]
+/// for it in the same transaction, so that the search index can catch up after a crash.
 ///
 /// `update_*` stores the record (whose `version` is already the new one) only if the
 /// stored version equals `expected_version`; otherwise it returns
@@ -58,6 +79,12 @@ pub trait WriteTx: ReadTx {
     fn insert_person(&mut self, person: &Person) -> Result<()>;
     /// Replaces a person if its stored version is `expected_version`.
     fn update_person(&mut self, person: &Person, expected_version: i64) -> Result<()>;
+
+    /// Removes the queued index changes up to and including `seq`.
+    fn clear_index_changes(&mut self, up_to_seq: i64) -> Result<()>;
+    /// Queues every company for a full rebuild of the search index (a company's change
+    /// rewrites its persons' entries too, so persons need no entries of their own).
+    fn queue_all_for_index(&mut self) -> Result<()>;
 }
 
 /// A storage backend. Implementations call the closure exactly once per transaction.

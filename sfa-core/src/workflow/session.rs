@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::error::{Entity, Error, Result};
 use crate::model::{Clock, SystemClock, Timestamp, User, UserId, UserInput};
 use crate::normalize::normalize_email;
+use crate::search::{SearchHit, SearchIndex, SearchRequest, index_dir_for};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{ReadTx, Store, WriteTx};
 
@@ -14,6 +15,7 @@ use crate::store::{ReadTx, Store, WriteTx};
 pub struct Sfa {
     pub(super) store: Arc<dyn Store>,
     pub(super) clock: Arc<dyn Clock>,
+    pub(super) search: Arc<SearchIndex>,
 }
 
 impl std::fmt::Debug for Sfa {
@@ -23,22 +25,50 @@ impl std::fmt::Debug for Sfa {
 }
 
 impl Sfa {
-    /// Opens (creating when missing) the SQLite database file at `path`.
+    /// Opens (creating when missing) the SQLite database file at `path`, and its search
+    /// index beside it (`<path>.search/`). The index applies whatever changes it missed
+    /// (a crash between the two commits) and is rebuilt if missing or damaged.
     pub fn open(path: impl AsRef<Path>) -> Result<Sfa> {
-        Ok(Sfa::with_store(Arc::new(SqliteStore::open(path)?)))
+        let path = path.as_ref();
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
+        let (search, fresh) = SearchIndex::open_dir(&index_dir_for(path))?;
+        Sfa::assemble(store, search, fresh)
     }
 
-    /// A private in-memory database, for tests and previews.
+    /// A private in-memory database (and search index), for tests and previews.
     pub fn open_in_memory() -> Result<Sfa> {
-        Ok(Sfa::with_store(Arc::new(SqliteStore::open_in_memory()?)))
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory()?);
+        Sfa::assemble(store, SearchIndex::open_in_memory()?, false)
     }
 
-    /// Runs the workflows on another storage implementation.
-    pub fn with_store(store: Arc<dyn Store>) -> Sfa {
-        Sfa {
+    /// Runs the workflows on another storage implementation, with an in-memory search
+    /// index built from it.
+    pub fn with_store(store: Arc<dyn Store>) -> Result<Sfa> {
+        Sfa::assemble(store, SearchIndex::open_in_memory()?, true)
+    }
+
+    fn assemble(store: Arc<dyn Store>, search: SearchIndex, fresh_index: bool) -> Result<Sfa> {
+        if fresh_index {
+            store.write(|tx| tx.queue_all_for_index())?;
+        }
+        search.catch_up(store.as_ref(), &mut |_, _| {})?;
+        Ok(Sfa {
             store,
             clock: Arc::new(SystemClock),
-        }
+            search: Arc::new(search),
+        })
+    }
+
+    /// Empties the search index and indexes every company and person again, calling
+    /// `progress(done, total)` as it goes. Returns how many records were queued.
+    pub fn rebuild_search_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        self.search.rebuild(self.store.as_ref(), progress)
+    }
+
+    /// Applies changes the search index has not seen yet. Workflow calls do this after
+    /// every write; call it to retry after an index error.
+    pub fn catch_up_search_index(&self) -> Result<u64> {
+        self.search.catch_up(self.store.as_ref(), &mut |_, _| {})
     }
 
     /// Replaces the clock (tests use a fixed one).
@@ -140,10 +170,24 @@ impl Session {
         &self,
         f: impl FnOnce(&mut dyn WriteTx, &User) -> Result<T>,
     ) -> Result<T> {
-        self.sfa.store.write(|tx| {
+        let value = self.sfa.store.write(|tx| {
             let me = active_user(tx, self.user)?;
             f(tx, &me)
-        })
+        })?;
+        // The write is committed; the search index follows. Should that fail, the
+        // changes stay queued in the database and are applied by the next write, the
+        // next open or `catch_up_search_index`, so the call still succeeds.
+        let _ = self
+            .sfa
+            .search
+            .catch_up(self.sfa.store.as_ref(), &mut |_, _| {});
+        Ok(value)
+    }
+
+    /// Searches companies and persons (曖昧検索); see [`SearchRequest`].
+    pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
+        self.read(|_, _| Ok(()))?;
+        self.sfa.search.search(request)
     }
 }
 

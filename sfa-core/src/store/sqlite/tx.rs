@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::rows::*;
 use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
-use crate::store::{ReadTx, WriteTx};
+use crate::store::{IndexChange, ReadTx, WriteTx};
 
 /// Borrows the connection of a transaction the store has begun.
 pub(super) struct SqliteTx<'c> {
@@ -172,6 +172,37 @@ impl ReadTx for SqliteTx<'_> {
         let scope = company.as_ref().map(|c| ("company_id", c as &dyn ToSql));
         self.list("persons", PERSON_COLUMNS, scope, query, person_from_row)
     }
+
+    fn pending_index_changes(
+        &mut self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<IndexChange>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, entity, record_id FROM search_outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        )?;
+        let rows = stmt.query_map([after.unwrap_or(i64::MIN), i64::from(limit)], |r| {
+            let entity: String = r.get(1)?;
+            Ok(IndexChange {
+                seq: r.get(0)?,
+                entity: if entity == "company" {
+                    Entity::Company
+                } else {
+                    Entity::Person
+                },
+                id: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn pending_index_change_count(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM search_outbox")?
+            .query_row([], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
 }
 
 impl WriteTx for SqliteTx<'_> {
@@ -218,5 +249,19 @@ impl WriteTx for SqliteTx<'_> {
             expected_version,
             |run| person_params(person, expected_version, run),
         )
+    }
+
+    fn clear_index_changes(&mut self, up_to_seq: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM search_outbox WHERE seq <= ?")?
+            .execute([up_to_seq])?;
+        Ok(())
+    }
+
+    fn queue_all_for_index(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "INSERT INTO search_outbox (entity, record_id) SELECT 'company', id FROM companies",
+        )?;
+        Ok(())
     }
 }

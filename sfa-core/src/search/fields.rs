@@ -1,0 +1,243 @@
+//! The index schema and how records become documents. Every text field is
+//! pre-tokenised by [`super::text`], so indexing and querying share one analyser and
+//! no tantivy tokenizer is registered.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+
+use super::text::{Piece, START, bigram, normalize, pieces, unigram, whole_key};
+use crate::model::{Company, Person};
+
+/// The schema's field handles, looked up once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// `c:<id>` or `p:<id>`: the unique key used to replace a document.
+    pub key: Field,
+    /// `company` or `person`.
+    pub kind: Field,
+    /// `0` or `1`.
+    pub archived: Field,
+    /// The name shown in a hit.
+    pub display: Field,
+    /// Company or person name.
+    pub name: Field,
+    /// Kana reading.
+    pub reading: Field,
+    /// A person's company: name and reading.
+    pub org: Field,
+    /// Address, department, title, industry, e-mail, website (and a person's company address).
+    pub detail: Field,
+    /// Every suffix of every Latin word, for infix and as-you-type matching.
+    pub latin: Field,
+    /// Phone numbers: national digits, E.164 digits and the last four digits.
+    pub phone: Field,
+}
+
+impl Fields {
+    pub(crate) fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let grams = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = Fields {
+            key: b.add_text_field("key", STRING | STORED),
+            kind: b.add_text_field("kind", STRING),
+            archived: b.add_text_field("archived", STRING),
+            display: b.add_text_field("display", STORED),
+            name: b.add_text_field("name", grams.clone()),
+            reading: b.add_text_field("reading", grams.clone()),
+            org: b.add_text_field("org", grams.clone()),
+            detail: b.add_text_field("detail", grams.clone()),
+            latin: b.add_text_field("latin", grams),
+            phone: b.add_text_field("phone", STRING),
+        };
+        (b.build(), fields)
+    }
+
+    pub(crate) fn company_doc(&self, c: &Company) -> TantivyDocument {
+        let mut doc = self.base(
+            &company_key(&c.id.to_string()),
+            "company",
+            c.archived,
+            &c.name,
+        );
+        self.add_grams(&mut doc, self.name, &c.name);
+        if let Some(r) = &c.name_reading {
+            self.add_grams(&mut doc, self.reading, r);
+        }
+        for v in [&c.address, &c.industry, &c.website].into_iter().flatten() {
+            self.add_grams(&mut doc, self.detail, v);
+        }
+        let website_host = c.website.as_deref().map(host_of);
+        self.add_latin(
+            &mut doc,
+            [Some(c.name.as_str()), website_host].into_iter().flatten(),
+        );
+        if let Some(p) = &c.phone {
+            self.add_phone(&mut doc, p);
+        }
+        doc
+    }
+
+    pub(crate) fn person_doc(&self, p: &Person, company: Option<&Company>) -> TantivyDocument {
+        let mut doc = self.base(
+            &person_key(&p.id.to_string()),
+            "person",
+            p.archived,
+            &p.name,
+        );
+        self.add_grams(&mut doc, self.name, &p.name);
+        if let Some(r) = &p.name_reading {
+            self.add_grams(&mut doc, self.reading, r);
+        }
+        if let Some(c) = company {
+            self.add_grams(&mut doc, self.org, &c.name);
+            if let Some(r) = &c.name_reading {
+                self.add_grams(&mut doc, self.org, r);
+            }
+            if let Some(a) = &c.address {
+                self.add_grams(&mut doc, self.detail, a);
+            }
+        }
+        for v in [&p.department, &p.title, &p.email].into_iter().flatten() {
+            self.add_grams(&mut doc, self.detail, v);
+        }
+        let company_name = company.map(|c| c.name.as_str());
+        self.add_latin(
+            &mut doc,
+            [Some(p.name.as_str()), p.email.as_deref(), company_name]
+                .into_iter()
+                .flatten(),
+        );
+        for phone in [&p.office_phone, &p.mobile_phone].into_iter().flatten() {
+            self.add_phone(&mut doc, phone);
+        }
+        doc
+    }
+
+    fn base(&self, key: &str, kind: &str, archived: bool, display: &str) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.key, key);
+        doc.add_text(self.kind, kind);
+        doc.add_text(self.archived, if archived { "1" } else { "0" });
+        doc.add_text(self.display, display);
+        doc
+    }
+
+    /// Unigrams and bigrams of Japanese runs, whole Latin words, a start marker for the
+    /// first gram and a whole-value key, all with positions for phrase matching.
+    fn add_grams(&self, doc: &mut TantivyDocument, field: Field, value: &str) {
+        let normalized = normalize(value);
+        let mut tokens = Vec::new();
+        let mut position = 0;
+        for (n, piece) in pieces(&normalized).iter().enumerate() {
+            match piece {
+                Piece::Ja(run) => {
+                    if n == 0 {
+                        let first = if run.len() > 1 {
+                            bigram(run, 0)
+                        } else {
+                            unigram(run, 0)
+                        };
+                        push(&mut tokens, format!("{START}{first}"), position);
+                    }
+                    for i in 0..run.len() {
+                        push(&mut tokens, unigram(run, i), position + i);
+                        if i + 1 < run.len() {
+                            push(&mut tokens, bigram(run, i), position + i);
+                        }
+                    }
+                    position += run.len() + 1;
+                }
+                Piece::Word(w) => {
+                    push(&mut tokens, w.clone(), position);
+                    if n == 0 {
+                        push(&mut tokens, format!("{START}{w}"), position);
+                    }
+                    position += 2;
+                }
+            }
+        }
+        push(&mut tokens, whole_key(&normalized), position);
+        doc.add_pre_tokenized_text(
+            field,
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
+    }
+
+    /// Every suffix (of at least two letters) of every Latin word.
+    fn add_latin<'a>(&self, doc: &mut TantivyDocument, values: impl Iterator<Item = &'a str>) {
+        let mut tokens = Vec::new();
+        for value in values {
+            for piece in pieces(&normalize(value)) {
+                if let Piece::Word(w) = piece {
+                    let position = tokens.len();
+                    for (start, _) in w.char_indices() {
+                        if w.len() - start >= 2 || start == 0 {
+                            push(&mut tokens, w[start..].to_string(), position);
+                        }
+                    }
+                }
+            }
+        }
+        if !tokens.is_empty() {
+            doc.add_pre_tokenized_text(
+                self.latin,
+                PreTokenizedString {
+                    text: String::new(),
+                    tokens,
+                },
+            );
+        }
+    }
+
+    fn add_phone(&self, doc: &mut TantivyDocument, e164: &str) {
+        for token in phone_tokens(e164) {
+            doc.add_text(self.phone, &token);
+        }
+    }
+}
+
+/// The searchable forms of an E.164 number: `0312345678`, `81312345678`, `5678`.
+pub(crate) fn phone_tokens(e164: &str) -> Vec<String> {
+    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
+    let mut out = vec![digits.clone()];
+    if let Some(national) = digits.strip_prefix("81") {
+        out.push(format!("0{national}"));
+    }
+    if digits.len() > 4 {
+        out.push(digits[digits.len() - 4..].to_string());
+    }
+    out
+}
+
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#', ':']).next().unwrap_or(rest)
+}
+
+fn push(tokens: &mut Vec<Token>, text: String, position: usize) {
+    tokens.push(Token {
+        offset_from: 0,
+        offset_to: 0,
+        position,
+        text,
+        position_length: 1,
+    });
+}
+
+pub(crate) fn company_key(id: &str) -> String {
+    format!("c:{id}")
+}
+
+pub(crate) fn person_key(id: &str) -> String {
+    format!("p:{id}")
+}

@@ -1,0 +1,427 @@
+//! Japanese fuzzy search (曖昧検索) over companies and persons, on tantivy.
+//!
+//! - [`text`]: the analyser, shared by indexing and querying (no dictionary).
+//! - [`romaji`]: romaji to kana for reading fields.
+//! - [`fields`]: the index schema and record -> document.
+//! - [`query`]: user text -> ranked query.
+//!
+//! The index is kept beside the database (`<db>.search/`) and always catches up with
+//! it: every company or person change queues an [`IndexChange`] in the database's own
+//! transaction, and [`SearchIndex::catch_up`] applies queued changes, commits the
+//! index, then clears them. A crash in between only means the changes are applied
+//! again at the next open. A missing, unreadable or outdated index is rebuilt.
+
+mod fields;
+mod query;
+mod romaji;
+mod text;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use fields::{Fields, company_key, person_key};
+
+use crate::error::{Entity, Error, Result};
+use crate::model::{CompanyId, ListQuery, PersonId};
+use crate::store::{IndexChange, ReadTx, Store};
+
+/// The index writer's memory budget (tantivy's minimum is 15 MB); bounded for phones.
+pub const WRITER_MEMORY_BYTES: usize = 20 * 1024 * 1024;
+
+/// Bumped whenever the analyser or schema changes: an index written by another version
+/// is rebuilt from the database on open.
+const ANALYZER_VERSION: &str = "sfa-search-1";
+const VERSION_FILE: &str = "sfa-search-version";
+
+/// How many queued changes are read per round while catching up.
+const CATCH_UP_BATCH: u32 = 2000;
+
+/// Which records a search looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum SearchScope {
+    /// Companies only.
+    Companies,
+    /// Persons only.
+    Persons,
+    /// Both.
+    #[default]
+    All,
+}
+
+/// What a search asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    /// What the user typed: part of a name, a reading (kana or romaji), an address, a
+    /// phone number, an e-mail or a web address, in any width or notation.
+    pub text: String,
+    /// Companies, persons or both.
+    pub scope: SearchScope,
+    /// Whether archived records are found too.
+    pub include_archived: bool,
+    /// How many hits at most (1 to 1000).
+    pub limit: u32,
+    /// How many of the best hits to skip (for paging).
+    pub offset: u32,
+}
+
+impl SearchRequest {
+    /// The first 20 hits for `text` among companies and persons.
+    pub fn new(text: impl Into<String>) -> Self {
+        SearchRequest {
+            text: text.into(),
+            scope: SearchScope::All,
+            include_archived: false,
+            limit: 20,
+            offset: 0,
+        }
+    }
+
+    /// The same request with another scope.
+    pub fn scope(mut self, scope: SearchScope) -> Self {
+        self.scope = scope;
+        self
+    }
+}
+
+/// The kind of record a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HitKind {
+    /// A company.
+    Company,
+    /// A person.
+    Person,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// Company or person.
+    pub kind: HitKind,
+    /// The record's id (a [`CompanyId`] or [`PersonId`] in text form).
+    pub id: String,
+    /// Relevance; higher is better. Only comparable within one search.
+    pub score: f32,
+    /// The record's name, for showing the hit.
+    pub display_name: String,
+}
+
+impl SearchHit {
+    /// The company id, if the hit is a company.
+    pub fn company_id(&self) -> Option<CompanyId> {
+        (self.kind == HitKind::Company)
+            .then(|| self.id.parse().ok())
+            .flatten()
+    }
+
+    /// The person id, if the hit is a person.
+    pub fn person_id(&self) -> Option<PersonId> {
+        (self.kind == HitKind::Person)
+            .then(|| self.id.parse().ok())
+            .flatten()
+    }
+}
+
+/// A search failure inside the index (kept opaque).
+#[derive(Debug, thiserror::Error)]
+#[error("search index error: {0}")]
+pub struct SearchError(String);
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::Search(SearchError(e.to_string()))
+    }
+}
+
+/// The search index of one database.
+pub struct SearchIndex {
+    reader: IndexReader,
+    /// `None` when another handle holds the index's writer lock: this handle then only
+    /// reads, and the writer's owner applies the queued changes.
+    writer: Mutex<Option<IndexWriter>>,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+/// The normalisation the index applies to every text and query (width, case, company
+/// forms, variant kanji, kana, long vowels, address numbers); public so that tools and
+/// benchmarks can compare against the same normalised text.
+pub fn normalize_for_search(text: &str) -> String {
+    text::normalize(text)
+}
+
+/// Where the index of a database file lives.
+pub fn index_dir_for(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".search");
+    PathBuf::from(name)
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`; returns it and whether it was (re)created empty and
+    /// must be rebuilt from the database.
+    pub fn open_dir(dir: &Path) -> Result<(SearchIndex, bool)> {
+        let (schema, fields) = Fields::schema();
+        let version_ok = std::fs::read_to_string(dir.join(VERSION_FILE))
+            .is_ok_and(|v| v.trim() == ANALYZER_VERSION);
+        if version_ok
+            && let Ok(index) = Index::open_in_dir(dir)
+            && index.schema() == schema
+            && let Ok(search) = SearchIndex::from_index(index, fields)
+        {
+            return Ok((search, false));
+        }
+        // Missing, damaged or from another analyser version: start over. The database
+        // is the source of truth, so nothing is lost.
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        let index = Index::create_in_dir(dir, schema)?;
+        let search = SearchIndex::from_index(index, fields)?;
+        std::fs::write(dir.join(VERSION_FILE), ANALYZER_VERSION)?;
+        Ok((search, true))
+    }
+
+    /// An index in memory (for in-memory databases and other stores); always empty.
+    pub fn open_in_memory() -> Result<SearchIndex> {
+        let (schema, fields) = Fields::schema();
+        SearchIndex::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex> {
+        let writer = match index.writer_with_num_threads(1, WRITER_MEMORY_BYTES) {
+            Ok(w) => Some(w),
+            Err(tantivy::TantivyError::LockFailure(..)) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// How many records the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// True when the index holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Applies every queued change from the database, commits the index, then clears
+    /// the applied changes. `progress(done, total)` counts changes and is called after
+    /// each batch. Returns how many documents were written.
+    pub fn catch_up(&self, store: &dyn Store, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        let mut guard = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(writer) = guard.as_mut() else {
+            return Ok(0);
+        };
+        let total = store.read(|tx| tx.pending_index_change_count())?;
+        if total == 0 {
+            return Ok(0);
+        }
+        let mut done = 0u64;
+        let mut last_seq = None;
+        let mut documents = 0u64;
+        loop {
+            let after = last_seq;
+            let docs = store.read(|tx| {
+                // A company change rewrites its persons too: within one snapshot, write
+                // each document once.
+                let mut written: HashSet<String> = HashSet::new();
+                let changes = tx.pending_index_changes(after, CATCH_UP_BATCH)?;
+                let mut docs = Vec::with_capacity(changes.len());
+                for change in &changes {
+                    let key = match change.entity {
+                        Entity::Company => company_key(&change.id),
+                        _ => person_key(&change.id),
+                    };
+                    if !written.contains(&key) {
+                        documents_for(tx, &self.fields, change, &mut docs)?;
+                    }
+                }
+                docs.retain(|(key, _)| written.insert(key.clone()));
+                Ok((changes, docs))
+            })?;
+            let (changes, docs) = docs;
+            let Some(last) = changes.last() else { break };
+            last_seq = Some(last.seq);
+            for (key, doc) in docs {
+                writer.delete_term(Term::from_field_text(self.fields.key, &key));
+                if let Some(doc) = doc {
+                    writer.add_document(doc)?;
+                    documents += 1;
+                }
+            }
+            done += changes.len() as u64;
+            progress(done.min(total), total.max(done));
+        }
+        writer.commit()?;
+        if let Some(seq) = last_seq {
+            store.write(|tx| tx.clear_index_changes(seq))?;
+        }
+        self.reader.reload()?;
+        Ok(documents)
+    }
+
+    /// Empties the index and indexes every record again.
+    pub fn rebuild(&self, store: &dyn Store, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        {
+            let mut guard = self
+                .writer
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let Some(writer) = guard.as_mut() else {
+                return Err(Error::Search(SearchError(
+                    "another handle holds the index writer".into(),
+                )));
+            };
+            writer.delete_all_documents()?;
+            store.write(|tx| tx.queue_all_for_index())?;
+        }
+        self.catch_up(store, progress)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
+        if request.limit == 0 || request.limit > 1000 {
+            return Err(crate::ValidationError::single(
+                Entity::Company,
+                "limit",
+                crate::Reason::NotAllowed,
+            )
+            .into());
+        }
+        let Some(main) = query::build(&self.fields, &request.text) else {
+            return Ok(Vec::new());
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
+        let kind = match request.scope {
+            SearchScope::Companies => Some("company"),
+            SearchScope::Persons => Some("person"),
+            SearchScope::All => None,
+        };
+        if let Some(kind) = kind {
+            clauses.push((Occur::Must, exact(self.fields.kind, kind)));
+        }
+        if !request.include_archived {
+            clauses.push((Occur::Must, exact(self.fields.archived, "0")));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(request.limit as usize)
+            .and_offset(request.offset as usize)
+            .order_by_score();
+        let found = searcher.search(&query, &top)?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (score, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let key = text(self.fields.key);
+            let (kind, id) = match key.split_once(':') {
+                Some(("c", id)) => (HitKind::Company, id.to_string()),
+                Some((_, id)) => (HitKind::Person, id.to_string()),
+                None => continue,
+            };
+            hits.push(SearchHit {
+                kind,
+                id,
+                score,
+                display_name: text(self.fields.display),
+            });
+        }
+        Ok(hits)
+    }
+}
+
+fn exact(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// The documents that a change rewrites: the record itself and, for a company, every
+/// person at it (their documents carry the company's name and address). `None` as
+/// the document means the record is gone and its entry is only deleted.
+fn documents_for(
+    tx: &mut dyn ReadTx,
+    fields: &Fields,
+    change: &IndexChange,
+    out: &mut Vec<(String, Option<TantivyDocument>)>,
+) -> Result<()> {
+    match change.entity {
+        Entity::Company => {
+            let id: CompanyId = change.id.parse().map_err(|_| bad_id())?;
+            let company = tx.get_company(id)?;
+            out.push((
+                company_key(&change.id),
+                company.as_ref().map(|c| fields.company_doc(c)),
+            ));
+            let mut query = ListQuery {
+                limit: 500,
+                after: None,
+                include_archived: true,
+            };
+            loop {
+                let persons = tx.list_persons(Some(id), &query)?;
+                for p in &persons {
+                    out.push((
+                        person_key(&p.id.to_string()),
+                        Some(fields.person_doc(p, company.as_ref())),
+                    ));
+                }
+                match persons.last() {
+                    Some(last) if persons.len() == 500 => {
+                        query.after = Some((last.sort_key(), last.id.to_string()))
+                    }
+                    _ => break,
+                }
+            }
+        }
+        _ => {
+            let id: PersonId = change.id.parse().map_err(|_| bad_id())?;
+            let person = tx.get_person(id)?;
+            let doc = match &person {
+                Some(p) => {
+                    let company = tx.get_company(p.company_id)?;
+                    Some(fields.person_doc(p, company.as_ref()))
+                }
+                None => None,
+            };
+            out.push((person_key(&change.id), doc));
+        }
+    }
+    Ok(())
+}
+
+fn bad_id() -> Error {
+    Error::Search(SearchError("a queued change has a malformed id".into()))
+}

@@ -1,0 +1,334 @@
+//! Japanese fuzzy search: relevance on the project's fixture, and an index that always
+//! agrees with the database (live updates, restarts, crash repair, rebuilds).
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sfa_core::search::index_dir_for;
+use sfa_core::store::Store;
+use sfa_core::store::sqlite::SqliteStore;
+use sfa_core::{
+    CompanyInput, HitKind, PersonInput, SearchRequest, SearchScope, Session, Sfa, UserInput,
+};
+use sfa_testkit::search_eval::{Fixture, evaluate, summarize};
+
+fn fixture() -> Fixture {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search/ledger.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn temp_db() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sfa-search-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("ledger.sqlite")
+}
+
+fn admin(sfa: &Sfa) -> Session {
+    let user = match sfa.session_by_email("admin@example.jp") {
+        Ok(s) => return s,
+        Err(_) => sfa
+            .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
+            .unwrap(),
+    };
+    sfa.session(user.id).unwrap()
+}
+
+fn names(me: &Session, text: &str) -> Vec<String> {
+    me.search(&SearchRequest::new(text))
+        .unwrap()
+        .into_iter()
+        .map(|h| h.display_name)
+        .collect()
+}
+
+#[test]
+fn the_project_fixture_meets_the_relevance_bar_in_every_category() {
+    let fixture = fixture();
+    let categories: std::collections::BTreeSet<&str> = fixture
+        .queries
+        .iter()
+        .map(|q| q.category.as_str())
+        .collect();
+    assert_eq!(
+        categories.len(),
+        13,
+        "all 13 categories are covered: {categories:?}"
+    );
+    let results = evaluate(&fixture).unwrap();
+    let summary = summarize(&results);
+    let misses: Vec<_> = results.iter().filter(|r| !r.in_top3()).collect();
+    assert!(
+        summary.top3 >= 0.95,
+        "top3 {} misses {misses:#?}",
+        summary.top3
+    );
+    for (category, queries, hits, _) in &summary.categories {
+        assert!(
+            *hits as f64 / *queries as f64 >= 0.8,
+            "{category}: {hits}/{queries}"
+        );
+    }
+}
+
+#[test]
+fn kyoto_ranks_above_tokyo_and_exact_names_rank_first() {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let me = admin(&sfa);
+    for (name, address) in [
+        ("東京都市開発株式会社", "東京都新宿区西新宿2-8-1"),
+        ("東都物産株式会社", "東京都中央区日本橋1-1-1"),
+        ("京都精機株式会社", "京都府京都市下京区東塩小路町721-1"),
+        ("株式会社ヤマダ電機販売", "大阪府大阪市北区梅田1-1-1"),
+        ("株式会社ヤマダ電機", "大阪府大阪市北区梅田2-4-9"),
+    ] {
+        me.add_company(&CompanyInput {
+            address: Some(address.into()),
+            ..CompanyInput::named(name)
+        })
+        .unwrap();
+    }
+    assert_eq!(names(&me, "京都")[0], "京都精機株式会社");
+    assert_eq!(names(&me, "ヤマダ電機")[0], "株式会社ヤマダ電機");
+}
+
+#[test]
+fn the_index_follows_every_write_at_once() {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let me = admin(&sfa);
+    let c = me
+        .add_company(&CompanyInput {
+            name_reading: Some("ヤマダセイサクショ".into()),
+            address: Some("東京都千代田区丸の内1-1-1".into()),
+            ..CompanyInput::named("株式会社山田製作所")
+        })
+        .unwrap();
+    let p = me
+        .add_person(&PersonInput {
+            name_reading: Some("タカハシ イチロウ".into()),
+            ..PersonInput::named(c.id, "高橋 一郎")
+        })
+        .unwrap();
+
+    let hits = me
+        .search(&SearchRequest::new("やまだ").scope(SearchScope::Companies))
+        .unwrap();
+    assert_eq!(hits[0].company_id(), Some(c.id));
+    assert_eq!(hits[0].kind, HitKind::Company);
+    // A person is found by their company's name and address too.
+    let hits = me
+        .search(&SearchRequest::new("山田製作所 高橋").scope(SearchScope::Persons))
+        .unwrap();
+    assert_eq!(hits[0].person_id(), Some(p.id));
+    let hits = me
+        .search(&SearchRequest::new("丸の内").scope(SearchScope::Persons))
+        .unwrap();
+    assert_eq!(hits[0].person_id(), Some(p.id));
+
+    // Renaming the company re-indexes its persons.
+    let mut input = c.input();
+    input.name = "株式会社北斗電子".into();
+    input.name_reading = Some("ホクトデンシ".into());
+    let c = me.update_company(c.id, c.version, &input).unwrap();
+    let hits = me
+        .search(&SearchRequest::new("北斗").scope(SearchScope::Persons))
+        .unwrap();
+    assert_eq!(hits.first().and_then(|h| h.person_id()), Some(p.id));
+    let stale = me.search(&SearchRequest::new("山田製作所")).unwrap();
+    assert!(
+        stale.iter().all(|h| h.display_name != "株式会社山田製作所"),
+        "{stale:?}"
+    );
+
+    // Archived records leave results unless asked for.
+    me.archive_company(c.id, c.version).unwrap();
+    let companies = SearchRequest::new("北斗電子").scope(SearchScope::Companies);
+    assert!(me.search(&companies).unwrap().is_empty());
+    let with_archived = SearchRequest {
+        include_archived: true,
+        ..companies
+    };
+    assert_eq!(me.search(&with_archived).unwrap().len(), 1);
+}
+
+#[test]
+fn paging_and_limits() {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let me = admin(&sfa);
+    let inputs: Vec<CompanyInput> = (0..30)
+        .map(|i| CompanyInput::named(format!("株式会社山田{i}号店")))
+        .collect();
+    me.add_companies(&inputs).unwrap();
+    let first = me
+        .search(&SearchRequest {
+            limit: 10,
+            ..SearchRequest::new("山田")
+        })
+        .unwrap();
+    let second = me
+        .search(&SearchRequest {
+            limit: 10,
+            offset: 10,
+            ..SearchRequest::new("山田")
+        })
+        .unwrap();
+    assert_eq!((first.len(), second.len()), (10, 10));
+    assert!(first.iter().all(|a| second.iter().all(|b| a.id != b.id)));
+    assert!(
+        me.search(&SearchRequest {
+            limit: 0,
+            ..SearchRequest::new("山田")
+        })
+        .is_err()
+    );
+    assert!(me.search(&SearchRequest::new("  ")).unwrap().is_empty());
+}
+
+#[test]
+fn the_index_survives_restarts_and_repairs_a_crash_between_the_two_commits() {
+    let path = temp_db();
+    {
+        let sfa = Sfa::open(&path).unwrap();
+        let me = admin(&sfa);
+        me.add_company(&CompanyInput::named("株式会社山田製作所"))
+            .unwrap();
+    }
+    // The process "crashed" after the database commit but before the index commit:
+    // a write that reached only the database.
+    let orphan = {
+        let store = SqliteStore::open(&path).unwrap();
+        let store: Arc<dyn Store> = Arc::new(store);
+        let sfa = Sfa::with_store(Arc::clone(&store)).unwrap();
+        drop(sfa);
+        let admin_id = store.read(|tx| tx.list_users()).unwrap()[0].id;
+        let c = sfa_core::Company {
+            id: sfa_core::CompanyId::new(),
+            name: "北斗電子株式会社".into(),
+            name_reading: Some("ホクトデンシ".into()),
+            postal_code: None,
+            address: None,
+            phone: None,
+            website: None,
+            industry: None,
+            notes: None,
+            archived: false,
+            created_at: chrono::Utc::now(),
+            created_by: admin_id,
+            updated_at: chrono::Utc::now(),
+            updated_by: admin_id,
+            version: 1,
+        };
+        store.write(|tx| tx.insert_company(&c)).unwrap();
+        c.id
+    };
+    let sfa = Sfa::open(&path).unwrap();
+    let me = admin(&sfa);
+    let hits = me.search(&SearchRequest::new("ほくと")).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].company_id(), Some(orphan));
+    // Replaying changes the index already has never duplicates a record.
+    drop(me);
+    drop(sfa);
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        let store: &dyn Store = &store;
+        store.write(|tx| tx.queue_all_for_index()).unwrap();
+    }
+    let sfa = Sfa::open(&path).unwrap();
+    let me = admin(&sfa);
+    assert_eq!(names(&me, "山田製作所"), ["株式会社山田製作所"]);
+    assert_eq!(names(&me, "ほくと").len(), 1);
+}
+
+#[test]
+fn a_missing_or_damaged_index_is_rebuilt_from_the_database() {
+    let path = temp_db();
+    {
+        let sfa = Sfa::open(&path).unwrap();
+        let me = admin(&sfa);
+        me.add_company(&CompanyInput::named("株式会社山田製作所"))
+            .unwrap();
+    }
+    let dir = index_dir_for(&path);
+    std::fs::remove_dir_all(&dir).unwrap();
+    {
+        let sfa = Sfa::open(&path).unwrap();
+        assert_eq!(names(&admin(&sfa), "山田"), ["株式会社山田製作所"]);
+    }
+    std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+    {
+        let sfa = Sfa::open(&path).unwrap();
+        assert_eq!(names(&admin(&sfa), "山田"), ["株式会社山田製作所"]);
+    }
+    // Files from another analyser version are not trusted either.
+    std::fs::write(dir.join("sfa-search-version"), b"sfa-search-0").unwrap();
+    let sfa = Sfa::open(&path).unwrap();
+    assert_eq!(names(&admin(&sfa), "山田"), ["株式会社山田製作所"]);
+}
+
+#[test]
+fn a_rebuild_reports_progress_and_restores_every_record() {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let me = admin(&sfa);
+    let ledger = sfa_testkit::SampleLedger::generate(9, 300, 500);
+    me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &Default::default())
+        .unwrap();
+    me.import_persons_csv(ledger.persons_csv(None).as_bytes(), &Default::default())
+        .unwrap();
+    // Scores shift a little after a rebuild (term statistics), so compare what is found.
+    let found = |me: &Session| {
+        let request = SearchRequest {
+            limit: 1000,
+            ..SearchRequest::new("製作所")
+        };
+        let ids: std::collections::BTreeSet<String> = me
+            .search(&request)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids
+    };
+    let before = found(&me);
+    assert!(before.len() > 20);
+    let mut calls = Vec::new();
+    let indexed = sfa
+        .rebuild_search_index(&mut |done, total| calls.push((done, total)))
+        .unwrap();
+    assert_eq!(indexed, 800, "every company and person");
+    assert!(!calls.is_empty());
+    assert!(
+        calls.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress only grows"
+    );
+    assert_eq!(
+        calls.last().map(|c| c.0 == c.1),
+        Some(true),
+        "progress ends complete"
+    );
+    assert_eq!(found(&me), before);
+}
+
+#[test]
+fn searches_run_from_many_threads_at_once() {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let me = admin(&sfa);
+    let ledger = sfa_testkit::SampleLedger::generate(4, 200, 200);
+    me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &Default::default())
+        .unwrap();
+    let me = Arc::new(me);
+    let threads: Vec<_> = ["やまだ", "yamada", "丸の内", "03", "株式会社"]
+        .into_iter()
+        .map(|q| {
+            let me = Arc::clone(&me);
+            std::thread::spawn(move || {
+                for _ in 0..50 {
+                    me.search(&SearchRequest::new(q)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}
