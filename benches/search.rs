@@ -46,18 +46,23 @@ fn main() {
     )
     .expect("import persons");
     println!(
-        "  import + indexing: {:.1} s",
+        "  CSV import (database only): {:.1} s",
         start.elapsed().as_secs_f64()
     );
 
+    println!(
+        "  peak memory so far (data generation + import): {}",
+        peak_memory()
+    );
     let start = Instant::now();
-    let records = sfa.rebuild_search_index(&mut |_, _| {}).expect("rebuild");
+    let records = sfa.catch_up_search_index(&mut |_, _| {}).expect("index");
     let build = start.elapsed();
     println!(
-        "  index rebuild: {records} records in {:.1} s = {:.0} records/s",
+        "  index build: {records} records in {:.1} s = {:.0} records/s",
         build.as_secs_f64(),
         records as f64 / build.as_secs_f64()
     );
+    println!("  peak memory after indexing: {}", peak_memory());
     println!(
         "  index size on disk: {:.1} MB",
         dir_size(&index_dir_for(&db)) as f64 / 1e6

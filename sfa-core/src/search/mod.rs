@@ -8,15 +8,17 @@
 //! The index is kept beside the database (`<db>.search/`) and always catches up with
 //! it: every company or person change queues an [`IndexChange`] in the database's own
 //! transaction, and [`SearchIndex::catch_up`] applies queued changes, commits the
-//! index, then clears them. A crash in between only means the changes are applied
-//! again at the next open. A missing, unreadable or outdated index is rebuilt.
+//! index, then clears them. Catching up happens on open and before every search, so
+//! a search sees every committed write while writes (and bulk imports) never wait for
+//! the index. A crash in between only means the changes are applied again. A missing,
+//! unreadable or outdated index is rebuilt.
 
 mod fields;
 mod query;
 mod romaji;
 mod text;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -245,12 +247,14 @@ impl SearchIndex {
         let mut done = 0u64;
         let mut last_seq = None;
         let mut documents = 0u64;
+        // Each document written, with the newest change its snapshot reflected: a later
+        // queued change that snapshot already included needs no second write (a company
+        // change rewrites its persons, whose own changes usually follow in the queue).
+        let mut written: HashMap<String, i64> = HashMap::new();
         loop {
             let after = last_seq;
-            let docs = store.read(|tx| {
-                // A company change rewrites its persons too: within one snapshot, write
-                // each document once.
-                let mut written: HashSet<String> = HashSet::new();
+            let (changes, docs) = store.read(|tx| {
+                let high_water = tx.last_index_change_seq()?.unwrap_or(i64::MIN);
                 let changes = tx.pending_index_changes(after, CATCH_UP_BATCH)?;
                 let mut docs = Vec::with_capacity(changes.len());
                 for change in &changes {
@@ -258,14 +262,19 @@ impl SearchIndex {
                         Entity::Company => company_key(&change.id),
                         _ => person_key(&change.id),
                     };
-                    if !written.contains(&key) {
+                    if written.get(&key).is_none_or(|&seen| seen < change.seq) {
                         documents_for(tx, &self.fields, change, &mut docs)?;
                     }
                 }
-                docs.retain(|(key, _)| written.insert(key.clone()));
+                docs.retain(|(key, _)| {
+                    let fresh = written.get(key).is_none_or(|&seen| seen < high_water);
+                    if fresh {
+                        written.insert(key.clone(), high_water);
+                    }
+                    fresh
+                });
                 Ok((changes, docs))
             })?;
-            let (changes, docs) = docs;
             let Some(last) = changes.last() else { break };
             last_seq = Some(last.seq);
             for (key, doc) in docs {
@@ -314,7 +323,10 @@ impl SearchIndex {
             )
             .into());
         }
-        let Some(main) = query::build(&self.fields, &request.text) else {
+        let searcher = self.reader.searcher();
+        let doc_freq = |term: &Term| searcher.doc_freq(term).unwrap_or(0);
+        let builder = query::QueryBuilder::new(&self.fields, &doc_freq, searcher.num_docs());
+        let Some(main) = builder.build(&request.text) else {
             return Ok(Vec::new());
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, main)];
@@ -330,7 +342,6 @@ impl SearchIndex {
             clauses.push((Occur::Must, exact(self.fields.archived, "0")));
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(request.limit as usize)
             .and_offset(request.offset as usize)
             .order_by_score();

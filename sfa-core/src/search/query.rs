@@ -23,7 +23,7 @@ const PHONE: f32 = 3.0;
 /// How much each kind of match weighs, on top of the field.
 const EXACT: f32 = 6.0;
 const PREFIX: f32 = 2.0;
-const PHRASE: f32 = 1.5;
+const WORD: f32 = 1.5;
 const GRAM: f32 = 1.0;
 const WHOLE_RUN: f32 = 1.0;
 
@@ -31,176 +31,239 @@ const WHOLE_RUN: f32 = 1.0;
 /// (`山田 丸の内`), so that one strong match of a single word does not outrank them.
 const ALL_PIECES: f32 = 8.0;
 
-/// The query for `text`, or `None` when it holds nothing searchable.
-pub(crate) fn build(f: &Fields, text: &str) -> Option<Box<dyn Query>> {
-    let mut clauses: Vec<Box<dyn Query>> = Vec::new();
-    phone_clauses(f, text, &mut clauses);
+/// A gram found in more than one in this many documents (`東京` in addresses) is not
+/// searched in the long context fields: it would cost the most postings and add the
+/// least to the score (its start-of-field marker, which is rare, still is).
+const COMMON_SHARE: u64 = 50;
 
-    let normalized = normalize(text);
-    let pieces = pieces(&normalized);
-    let text_fields = [
-        (f.name, NAME),
-        (f.reading, READING),
-        (f.org, ORG),
-        (f.detail, DETAIL),
-    ];
-    if !pieces.is_empty() {
-        let whole = whole_key(&normalized);
-        clauses.push(boost(term(f.name, &whole), NAME * EXACT));
-        clauses.push(boost(term(f.reading, &whole), READING * EXACT));
-        clauses.push(boost(term(f.org, &whole), ORG * EXACT));
+/// Builds queries against one searcher's statistics.
+pub(crate) struct QueryBuilder<'a> {
+    f: &'a Fields,
+    doc_freq: &'a dyn Fn(&Term) -> u64,
+    common: u64,
+}
+
+impl<'a> QueryBuilder<'a> {
+    /// `doc_freq` tells how many documents hold a term; `num_docs` how many there are.
+    pub(crate) fn new(f: &'a Fields, doc_freq: &'a dyn Fn(&Term) -> u64, num_docs: u64) -> Self {
+        QueryBuilder {
+            f,
+            doc_freq,
+            common: (num_docs / COMMON_SHARE).max(1000),
+        }
     }
-    let mut per_piece: Vec<Box<dyn Query>> = Vec::with_capacity(pieces.len());
-    for (i, piece) in pieces.iter().enumerate() {
-        let mut own: Vec<Box<dyn Query>> = Vec::new();
-        match piece {
-            Piece::Ja(run) => run_clauses(&text_fields, run, i == 0, &mut own),
-            Piece::Word(word) => {
-                own.push(best_field(&text_fields, word, PHRASE));
-                if i == 0 {
-                    own.push(best_field(&text_fields, &format!("{START}{word}"), PREFIX));
+
+    /// The query for `text`, or `None` when it holds nothing searchable.
+    pub(crate) fn build(&self, text: &str) -> Option<Box<dyn Query>> {
+        let f = self.f;
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+        self.phone_clauses(text, &mut clauses);
+
+        let normalized = normalize(text);
+        let pieces = pieces(&normalized);
+        let text_fields = [
+            (f.name, NAME),
+            (f.reading, READING),
+            (f.org, ORG),
+            (f.detail, DETAIL),
+        ];
+        if !pieces.is_empty() {
+            let whole = whole_key(&normalized);
+            clauses.push(boost(term(f.name, &whole), NAME * EXACT));
+            clauses.push(boost(term(f.reading, &whole), READING * EXACT));
+            clauses.push(boost(term(f.org, &whole), ORG * EXACT));
+        }
+        let mut per_piece: Vec<Box<dyn Query>> = Vec::with_capacity(pieces.len());
+        for (i, piece) in pieces.iter().enumerate() {
+            let mut own: Vec<Box<dyn Query>> = Vec::new();
+            match piece {
+                Piece::Ja(run) => self.run_clauses(&text_fields, run, i == 0, &mut own),
+                Piece::Word(word) => {
+                    own.extend(self.best_field(&text_fields, word, WORD));
+                    if i == 0 {
+                        own.extend(self.best_field(
+                            &text_fields,
+                            &format!("{START}{word}"),
+                            PREFIX,
+                        ));
+                    }
+                    // Two edits only for long words: their automaton is the costliest part
+                    // of a query.
+                    let distance = match word.chars().count() {
+                        0..=3 => 0,
+                        4..=9 => 1,
+                        _ => 2,
+                    };
+                    let fuzzy = FuzzyTermQuery::new_prefix(
+                        Term::from_field_text(f.latin, word),
+                        distance,
+                        true,
+                    );
+                    own.push(boost(Box::new(fuzzy), LATIN));
+                    self.romaji_clauses(word, i == 0, &mut own);
                 }
-                let distance = match word.chars().count() {
-                    0..=3 => 0,
-                    4..=7 => 1,
-                    _ => 2,
-                };
-                let fuzzy = FuzzyTermQuery::new_prefix(
-                    Term::from_field_text(f.latin, word),
-                    distance,
-                    true,
-                );
-                own.push(boost(Box::new(fuzzy), LATIN));
-                romaji_clauses(f, word, i == 0, &mut own);
+            }
+            if !own.is_empty() {
+                per_piece.push(any_of(own));
             }
         }
-        per_piece.push(any_of(own));
+        if per_piece.len() > 1 {
+            let all = BooleanQuery::new(
+                per_piece
+                    .iter()
+                    .map(|q| (Occur::Must, q.box_clone()))
+                    .collect(),
+            );
+            clauses.push(boost(Box::new(all), ALL_PIECES));
+        }
+        clauses.extend(per_piece);
+        if clauses.is_empty() {
+            return None;
+        }
+        Some(any_of(clauses))
     }
-    if per_piece.len() > 1 {
-        let all = BooleanQuery::new(
-            per_piece
+
+    /// A Latin word read as romaji meets kana readings (and kana names).
+    fn romaji_clauses(&self, word: &str, first: bool, clauses: &mut Vec<Box<dyn Query>>) {
+        let mut spellings: Vec<String> = Vec::new();
+        if let Some(kana) = to_hiragana(word) {
+            spellings.push(kana);
+        }
+        // "kenichi" is けにち to an IME but usually means けんいち; "unyu" is うにゅ but
+        // usually うんゆ.
+        let with_n = word.char_indices().fold(String::new(), |mut s, (i, c)| {
+            s.push(c);
+            let next = word[i + c.len_utf8()..].chars().next();
+            if c == 'n' && next.is_some_and(|n| "aiueoy".contains(n)) && i > 0 {
+                s.push('\'');
+            }
+            s
+        });
+        if with_n != word
+            && let Some(kana) = to_hiragana(&with_n)
+        {
+            spellings.push(kana);
+        }
+        let fields = [
+            (self.f.reading, READING),
+            (self.f.name, NAME * 0.8),
+            (self.f.org, ORG),
+        ];
+        for kana in spellings {
+            for piece in pieces(&normalize(&kana)) {
+                if let Piece::Ja(run) = piece {
+                    self.run_clauses(&fields, &run, first, clauses);
+                }
+            }
+        }
+    }
+
+    /// Clauses for one Japanese run: its bigrams (partial, typo-tolerant; together they
+    /// reward covering more of the query), a start marker (prefix) and, for one
+    /// character, the unigram.
+    fn run_clauses(
+        &self,
+        fields: &[(Field, f32)],
+        run: &[char],
+        first: bool,
+        clauses: &mut Vec<Box<dyn Query>>,
+    ) {
+        if run.len() == 1 {
+            clauses.extend(self.best_field(fields, &unigram(run, 0), GRAM));
+            if first {
+                clauses.extend(self.best_field(
+                    fields,
+                    &format!("{START}{}", unigram(run, 0)),
+                    PREFIX,
+                ));
+            }
+            return;
+        }
+        let grams: Vec<Box<dyn Query>> = (0..run.len() - 1)
+            .filter_map(|i| self.best_field(fields, &bigram(run, i), GRAM))
+            .collect();
+        if run.len() > 2 {
+            // Covering the whole run (every bigram) of a name or reading counts extra:
+            // the exact substring. Only the short name fields, where this is cheap.
+            let names: Vec<(Field, f32)> = fields
                 .iter()
-                .map(|q| (Occur::Must, q.box_clone()))
-                .collect(),
-        );
-        clauses.push(boost(Box::new(all), ALL_PIECES));
+                .copied()
+                .filter(|&(_, w)| w >= READING * 0.9)
+                .collect();
+            let all: Option<Vec<(Occur, Box<dyn Query>)>> = (0..run.len() - 1)
+                .map(|i| {
+                    self.best_field(&names, &bigram(run, i), GRAM)
+                        .map(|q| (Occur::Must, q))
+                })
+                .collect();
+            if let Some(all) = all {
+                clauses.push(boost(Box::new(BooleanQuery::new(all)), WHOLE_RUN));
+            }
+        }
+        clauses.extend(grams);
+        if first {
+            clauses.extend(self.best_field(fields, &format!("{START}{}", bigram(run, 0)), PREFIX));
+        }
     }
-    clauses.extend(per_piece);
-    if clauses.is_empty() {
-        return None;
+
+    /// One token searched in several fields; the best field counts (others only break
+    /// ties), so a short match repeated in name and reading does not outrank a longer
+    /// match in one of them. Common grams are left out of the context fields; `None`
+    /// when no field is left.
+    fn best_field(
+        &self,
+        fields: &[(Field, f32)],
+        token: &str,
+        weight: f32,
+    ) -> Option<Box<dyn Query>> {
+        let disjuncts: Vec<Box<dyn Query>> = fields
+            .iter()
+            .filter(|&&(field, field_weight)| {
+                field_weight >= READING * 0.9
+                    || (self.doc_freq)(&Term::from_field_text(field, token)) <= self.common
+            })
+            .map(|&(field, field_weight)| boost(term(field, token), field_weight * weight))
+            .collect();
+        match disjuncts.len() {
+            0 => None,
+            1 => disjuncts.into_iter().next(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                disjuncts, 0.1,
+            ))),
+        }
     }
-    Some(any_of(clauses))
+
+    /// Phone-like input (digits with the usual separators) meets the phone field, whole
+    /// or by its last four digits, and as a prefix while typing.
+    fn phone_clauses(&self, text: &str, clauses: &mut Vec<Box<dyn Query>>) {
+        let folded = fold_width(text.trim());
+        let phone_like = folded
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()ー".contains(c));
+        let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
+        if !phone_like || digits.len() < 4 {
+            return;
+        }
+        let mut forms = match normalize_phone(&folded) {
+            Ok(e164) => phone_tokens(&e164),
+            Err(_) => Vec::new(),
+        };
+        forms.push(digits.clone());
+        forms.sort();
+        forms.dedup();
+        for form in &forms {
+            clauses.push(boost(term(self.f.phone, form), PHONE * EXACT));
+        }
+        let prefix =
+            FuzzyTermQuery::new_prefix(Term::from_field_text(self.f.phone, &digits), 0, false);
+        clauses.push(boost(Box::new(prefix), PHONE));
+    }
 }
 
 fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
     ))
-}
-
-/// A Latin word read as romaji meets kana readings (and kana names).
-fn romaji_clauses(f: &Fields, word: &str, first: bool, clauses: &mut Vec<Box<dyn Query>>) {
-    let mut spellings: Vec<String> = Vec::new();
-    if let Some(kana) = to_hiragana(word) {
-        spellings.push(kana);
-    }
-    // "kenichi" is けにち to an IME but usually means けんいち; "unyu" is うにゅ but
-    // usually うんゆ.
-    let with_n = word.char_indices().fold(String::new(), |mut s, (i, c)| {
-        s.push(c);
-        let next = word[i + c.len_utf8()..].chars().next();
-        if c == 'n' && next.is_some_and(|n| "aiueoy".contains(n)) && i > 0 {
-            s.push('\'');
-        }
-        s
-    });
-    if with_n != word
-        && let Some(kana) = to_hiragana(&with_n)
-    {
-        spellings.push(kana);
-    }
-    for kana in spellings {
-        let normalized = normalize(&kana);
-        for piece in pieces(&normalized) {
-            if let Piece::Ja(run) = piece {
-                let fields = [(f.reading, READING), (f.name, NAME * 0.8), (f.org, ORG)];
-                run_clauses(&fields, &run, first, clauses);
-            }
-        }
-    }
-}
-
-/// Clauses for one Japanese run: its bigrams (partial, typo-tolerant; together they
-/// reward covering more of the query), a start marker (prefix) and, for one character,
-/// the unigram. Each gram scores in its best field only, so a short match repeated in
-/// name and reading does not outrank a longer match in one of them.
-fn run_clauses(
-    fields: &[(Field, f32)],
-    run: &[char],
-    first: bool,
-    clauses: &mut Vec<Box<dyn Query>>,
-) {
-    if run.len() == 1 {
-        clauses.push(best_field(fields, &unigram(run, 0), GRAM));
-        if first {
-            clauses.push(best_field(
-                fields,
-                &format!("{START}{}", unigram(run, 0)),
-                PREFIX,
-            ));
-        }
-        return;
-    }
-    let grams: Vec<Box<dyn Query>> = (0..run.len() - 1)
-        .map(|i| best_field(fields, &bigram(run, i), GRAM))
-        .collect();
-    if grams.len() > 1 {
-        // Covering the whole run (every bigram) counts double: the exact substring.
-        let all = BooleanQuery::new(grams.iter().map(|q| (Occur::Must, q.box_clone())).collect());
-        clauses.push(boost(Box::new(all), WHOLE_RUN));
-    }
-    clauses.extend(grams);
-    if first {
-        clauses.push(best_field(
-            fields,
-            &format!("{START}{}", bigram(run, 0)),
-            PREFIX,
-        ));
-    }
-}
-
-/// One token searched in several fields; the best field counts (others only break ties).
-fn best_field(fields: &[(Field, f32)], token: &str, weight: f32) -> Box<dyn Query> {
-    let disjuncts = fields
-        .iter()
-        .map(|&(field, field_weight)| boost(term(field, token), field_weight * weight))
-        .collect();
-    Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.1))
-}
-
-/// Phone-like input (digits with the usual separators) meets the phone field, whole
-/// or by its last four digits, and as a prefix while typing.
-fn phone_clauses(f: &Fields, text: &str, clauses: &mut Vec<Box<dyn Query>>) {
-    let folded = fold_width(text.trim());
-    let phone_like = folded
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-()ー".contains(c));
-    let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
-    if !phone_like || digits.len() < 4 {
-        return;
-    }
-    let mut forms = match normalize_phone(&folded) {
-        Ok(e164) => phone_tokens(&e164),
-        Err(_) => Vec::new(),
-    };
-    forms.push(digits.clone());
-    forms.sort();
-    forms.dedup();
-    for form in &forms {
-        clauses.push(boost(term(f.phone, form), PHONE * EXACT));
-    }
-    let prefix = FuzzyTermQuery::new_prefix(Term::from_field_text(f.phone, &digits), 0, false);
-    clauses.push(boost(Box::new(prefix), PHONE));
 }
 
 fn term(field: Field, text: &str) -> Box<dyn Query> {

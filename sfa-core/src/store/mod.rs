@@ -45,6 +45,8 @@ pub trait ReadTx {
     -> Result<Vec<IndexChange>>;
     /// How many search-index changes are queued.
     fn pending_index_change_count(&mut self) -> Result<u64>;
+    /// The sequence number of the newest queued change (what this snapshot reflects).
+    fn last_index_change_seq(&mut self) -> Result<Option<i64>>;
 }
 
 /// A record whose search-index entry must be rewritten (or removed, if it is gone).

@@ -65,10 +65,12 @@ impl Sfa {
         self.search.rebuild(self.store.as_ref(), progress)
     }
 
-    /// Applies changes the search index has not seen yet. Workflow calls do this after
-    /// every write; call it to retry after an index error.
-    pub fn catch_up_search_index(&self) -> Result<u64> {
-        self.search.catch_up(self.store.as_ref(), &mut |_, _| {})
+    /// Applies the changes the search index has not seen yet, calling
+    /// `progress(done, total)` as it goes; returns how many documents were written.
+    /// Searches do this by themselves; call it after a bulk import so that the first
+    /// search is fast, or to show indexing progress.
+    pub fn catch_up_search_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        self.search.catch_up(self.store.as_ref(), progress)
     }
 
     /// Replaces the clock (tests use a fixed one).
@@ -170,23 +172,23 @@ impl Session {
         &self,
         f: impl FnOnce(&mut dyn WriteTx, &User) -> Result<T>,
     ) -> Result<T> {
-        let value = self.sfa.store.write(|tx| {
+        self.sfa.store.write(|tx| {
             let me = active_user(tx, self.user)?;
             f(tx, &me)
-        })?;
-        // The write is committed; the search index follows. Should that fail, the
-        // changes stay queued in the database and are applied by the next write, the
-        // next open or `catch_up_search_index`, so the call still succeeds.
-        let _ = self
-            .sfa
-            .search
-            .catch_up(self.sfa.store.as_ref(), &mut |_, _| {});
-        Ok(value)
+        })
     }
 
     /// Searches companies and persons (曖昧検索); see [`SearchRequest`].
+    ///
+    /// Writes queue their search-index changes in the database; a search first applies
+    /// whatever is queued, so it always sees every committed write. After a bulk
+    /// import, call [`Sfa::catch_up_search_index`] (with progress) to pay that cost up
+    /// front instead of in the first search.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
         self.read(|_, _| Ok(()))?;
+        self.sfa
+            .search
+            .catch_up(self.sfa.store.as_ref(), &mut |_, _| {})?;
         self.sfa.search.search(request)
     }
 }

@@ -196,6 +196,13 @@ impl ReadTx for SqliteTx<'_> {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    fn last_index_change_seq(&mut self) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT max(seq) FROM search_outbox")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     fn pending_index_change_count(&mut self) -> Result<u64> {
         let n: i64 = self
             .conn
