@@ -152,6 +152,47 @@ fn the_index_follows_every_write_at_once() {
 }
 
 #[test]
+fn everyday_writes_index_at_once_and_bulk_imports_when_searched() {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let me = admin(&sfa);
+    me.add_company(&CompanyInput::named("株式会社山田製作所"))
+        .unwrap();
+    assert_eq!(sfa.pending_search_changes().unwrap(), 0);
+
+    let ledger = sfa_testkit::SampleLedger::generate(2, 400, 0);
+    me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &Default::default())
+        .unwrap();
+    assert_eq!(
+        sfa.pending_search_changes().unwrap(),
+        400,
+        "a bulk import defers indexing"
+    );
+    let hits = me
+        .search(&SearchRequest::new(ledger.companies[0].input.name.clone()))
+        .unwrap();
+    assert_eq!(
+        sfa.pending_search_changes().unwrap(),
+        0,
+        "a search applies the queue first"
+    );
+    assert!(!hits.is_empty());
+
+    let mut progress = Vec::new();
+    me.import_companies_csv(
+        sfa_testkit::SampleLedger::generate(3, 300, 0)
+            .companies_csv(None)
+            .as_bytes(),
+        &Default::default(),
+    )
+    .unwrap();
+    let written = sfa
+        .catch_up_search_index(&mut |done, total| progress.push((done, total)))
+        .unwrap();
+    assert_eq!(written, 300);
+    assert_eq!(progress.last(), Some(&(300, 300)));
+}
+
+#[test]
 fn paging_and_limits() {
     let sfa = Sfa::open_in_memory().unwrap();
     let me = admin(&sfa);

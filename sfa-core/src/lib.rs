@@ -63,4 +63,4 @@ pub use model::{
     Timestamp, User, UserId, UserInput,
 };
 pub use search::{HitKind, SearchHit, SearchRequest, SearchScope};
-pub use workflow::{CompanyLinks, ContactLinks, Session, Sfa};
+pub use workflow::{CompanyLinks, ContactLinks, EAGER_INDEX_CHANGES, Session, Sfa};

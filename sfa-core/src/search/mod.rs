@@ -8,10 +8,11 @@
 //! The index is kept beside the database (`<db>.search/`) and always catches up with
 //! it: every company or person change queues an [`IndexChange`] in the database's own
 //! transaction, and [`SearchIndex::catch_up`] applies queued changes, commits the
-//! index, then clears them. Catching up happens on open and before every search, so
-//! a search sees every committed write while writes (and bulk imports) never wait for
-//! the index. A crash in between only means the changes are applied again. A missing,
-//! unreadable or outdated index is rebuilt.
+//! index, then clears them. Everyday writes catch up before they return; bulk writes
+//! (imports) leave it to the next search, which always catches up first, so a search
+//! sees every committed write while imports run at database speed. A crash in between
+//! only means the changes are applied again. A missing, unreadable or outdated index
+//! is rebuilt.
 
 mod fields;
 mod query;
@@ -293,6 +294,16 @@ impl SearchIndex {
         }
         self.reader.reload()?;
         Ok(documents)
+    }
+
+    /// Catches up only when at most `limit` changes are queued; returns whether it did.
+    pub fn catch_up_if_small(&self, store: &dyn Store, limit: u64) -> Result<bool> {
+        let pending = store.read(|tx| tx.pending_index_change_count())?;
+        if pending == 0 || pending > limit {
+            return Ok(false);
+        }
+        self.catch_up(store, &mut |_, _| {})?;
+        Ok(true)
     }
 
     /// Empties the index and indexes every record again.

@@ -10,4 +10,4 @@ mod session;
 mod users;
 
 pub use links::{CompanyLinks, ContactLinks};
-pub use session::{Session, Sfa};
+pub use session::{EAGER_INDEX_CHANGES, Session, Sfa};

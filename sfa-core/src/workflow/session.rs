@@ -10,6 +10,10 @@ use crate::search::{SearchHit, SearchIndex, SearchRequest, index_dir_for};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{ReadTx, Store, WriteTx};
 
+/// Writes that leave at most this many search-index changes queued update the index
+/// before they return; larger (bulk) writes leave it to the next search.
+pub const EAGER_INDEX_CHANGES: u64 = 256;
+
 /// An open sfa database. Cheap to clone; safe to share between threads.
 #[derive(Clone)]
 pub struct Sfa {
@@ -63,6 +67,12 @@ impl Sfa {
     /// `progress(done, total)` as it goes. Returns how many records were queued.
     pub fn rebuild_search_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         self.search.rebuild(self.store.as_ref(), progress)
+    }
+
+    /// How many record changes the search index has not applied yet (after a bulk
+    /// import, for instance); searches apply them first.
+    pub fn pending_search_changes(&self) -> Result<u64> {
+        self.store.read(|tx| tx.pending_index_change_count())
     }
 
     /// Applies the changes the search index has not seen yet, calling
@@ -172,18 +182,28 @@ impl Session {
         &self,
         f: impl FnOnce(&mut dyn WriteTx, &User) -> Result<T>,
     ) -> Result<T> {
-        self.sfa.store.write(|tx| {
+        let value = self.sfa.store.write(|tx| {
             let me = active_user(tx, self.user)?;
             f(tx, &me)
-        })
+        })?;
+        // The write is committed. An everyday write updates the search index at once;
+        // a bulk one (an import) leaves it to the next search or an explicit catch-up,
+        // so imports run at database speed. An index failure here is not the write's:
+        // the changes stay queued and the next search applies them.
+        let _ = self
+            .sfa
+            .search
+            .catch_up_if_small(self.sfa.store.as_ref(), EAGER_INDEX_CHANGES);
+        Ok(value)
     }
 
     /// Searches companies and persons (曖昧検索); see [`SearchRequest`].
     ///
-    /// Writes queue their search-index changes in the database; a search first applies
-    /// whatever is queued, so it always sees every committed write. After a bulk
-    /// import, call [`Sfa::catch_up_search_index`] (with progress) to pay that cost up
-    /// front instead of in the first search.
+    /// Writes queue their search-index changes in the database, in their own
+    /// transaction. Everyday writes apply them at once; after a bulk write (more than
+    /// [`EAGER_INDEX_CHANGES`] queued changes) a search first applies whatever is
+    /// queued, so it always sees every committed write. After a large import, call
+    /// [`Sfa::catch_up_search_index`] (with progress) to pay that cost up front.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
         self.read(|_, _| Ok(()))?;
         self.sfa
