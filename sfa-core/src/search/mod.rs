@@ -234,6 +234,11 @@ impl SearchIndex {
     /// the applied changes. `progress(done, total)` counts changes and is called after
     /// each batch. Returns how many documents were written.
     pub fn catch_up(&self, store: &dyn Store, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+        // The common case, nothing queued, must not serialise concurrent searches on the
+        // writer lock.
+        if store.read(|tx| tx.pending_index_change_count())? == 0 {
+            return Ok(0);
+        }
         let mut guard = self
             .writer
             .lock()
