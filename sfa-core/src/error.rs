@@ -8,7 +8,7 @@ use std::fmt;
 /// Result with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The kinds of record the library stores; used in error messages.
+/// What an error is about: a kind of record the library stores, or a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
     /// A [`crate::User`].
@@ -17,6 +17,8 @@ pub enum Entity {
     Company,
     /// A [`crate::Person`].
     Person,
+    /// A [`crate::SearchRequest`].
+    SearchRequest,
 }
 
 impl fmt::Display for Entity {
@@ -25,6 +27,7 @@ impl fmt::Display for Entity {
             Entity::User => "user",
             Entity::Company => "company",
             Entity::Person => "person",
+            Entity::SearchRequest => "search request",
         })
     }
 }

@@ -333,7 +333,7 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
         if request.limit == 0 || request.limit > 1000 {
             return Err(crate::ValidationError::single(
-                Entity::Company,
+                Entity::SearchRequest,
                 "limit",
                 crate::Reason::NotAllowed,
             )
