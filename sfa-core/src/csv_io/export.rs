@@ -9,10 +9,9 @@ use encoding_rs::SHIFT_JIS;
 
 use super::{CsvEncoding, ExportOptions};
 use crate::error::{Entity, Error, Result};
-use crate::model::{Company, CompanyId, ListQuery, Person, format_timestamp};
+use crate::model::{Company, CompanyId, Person, format_timestamp};
+use crate::store::{walk_companies, walk_persons};
 use crate::workflow::Session;
-
-const PAGE: u32 = 1000;
 
 const COMPANY_HEADER: &[&str] = &[
     "id",
@@ -58,20 +57,9 @@ impl Session {
     pub fn export_companies_csv(&self, output: impl Write, options: &ExportOptions) -> Result<u64> {
         let mut out = CsvOut::new(output, options.encoding, COMPANY_HEADER)?;
         self.read(|tx, _| {
-            let mut query = first_page(options);
-            loop {
-                let page = tx.list_companies(&query)?;
-                for c in &page {
-                    out.record(Entity::Company, &c.id.to_string(), &company_fields(c))?;
-                }
-                match page.last() {
-                    Some(last) if page.len() == PAGE as usize => {
-                        query.after = Some((last.sort_key(), last.id.to_string()))
-                    }
-                    _ => break,
-                }
-            }
-            Ok(())
+            walk_companies(tx, options.include_archived, |_, c| {
+                out.record(Entity::Company, &c.id.to_string(), &company_fields(c))
+            })
         })?;
         out.finish()
     }
@@ -81,42 +69,23 @@ impl Session {
         let mut out = CsvOut::new(output, options.encoding, PERSON_HEADER)?;
         self.read(|tx, _| {
             let mut names: HashMap<CompanyId, String> = HashMap::new();
-            let mut query = first_page(options);
-            loop {
-                let page = tx.list_persons(None, &query)?;
-                for p in &page {
-                    let company_name = match names.entry(p.company_id) {
-                        Entry::Occupied(e) => e.into_mut(),
-                        Entry::Vacant(e) => e.insert(
-                            tx.get_company(p.company_id)?
-                                .map(|c| c.name)
-                                .unwrap_or_default(),
-                        ),
-                    };
-                    out.record(
-                        Entity::Person,
-                        &p.id.to_string(),
-                        &person_fields(p, company_name),
-                    )?;
-                }
-                match page.last() {
-                    Some(last) if page.len() == PAGE as usize => {
-                        query.after = Some((last.sort_key(), last.id.to_string()))
-                    }
-                    _ => break,
-                }
-            }
-            Ok(())
+            walk_persons(tx, None, options.include_archived, |tx, p| {
+                let company_name = match names.entry(p.company_id) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => e.insert(
+                        tx.get_company(p.company_id)?
+                            .map(|c| c.name)
+                            .unwrap_or_default(),
+                    ),
+                };
+                out.record(
+                    Entity::Person,
+                    &p.id.to_string(),
+                    &person_fields(p, company_name),
+                )
+            })
         })?;
         out.finish()
-    }
-}
-
-fn first_page(options: &ExportOptions) -> ListQuery {
-    ListQuery {
-        limit: PAGE,
-        after: None,
-        include_archived: options.include_archived,
     }
 }
 

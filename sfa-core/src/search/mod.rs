@@ -32,8 +32,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use fields::{Fields, company_key, person_key};
 
 use crate::error::{Entity, Error, Result};
-use crate::model::{CompanyId, ListQuery, PersonId};
-use crate::store::{IndexChange, ReadTx, Store};
+use crate::model::{CompanyId, PersonId};
+use crate::store::{IndexChange, ReadTx, Store, walk_persons};
 
 /// The index writer's memory budget (tantivy's minimum is 15 MB); bounded for phones.
 pub const WRITER_MEMORY_BYTES: usize = 20 * 1024 * 1024;
@@ -412,26 +412,13 @@ fn documents_for(
                 company_key(&change.id),
                 company.as_ref().map(|c| fields.company_doc(c)),
             ));
-            let mut query = ListQuery {
-                limit: 500,
-                after: None,
-                include_archived: true,
-            };
-            loop {
-                let persons = tx.list_persons(Some(id), &query)?;
-                for p in &persons {
-                    out.push((
-                        person_key(&p.id.to_string()),
-                        Some(fields.person_doc(p, company.as_ref())),
-                    ));
-                }
-                match persons.last() {
-                    Some(last) if persons.len() == 500 => {
-                        query.after = Some((last.sort_key(), last.id.to_string()))
-                    }
-                    _ => break,
-                }
-            }
+            walk_persons(tx, Some(id), true, |_, p| {
+                out.push((
+                    person_key(&p.id.to_string()),
+                    Some(fields.person_doc(p, company.as_ref())),
+                ));
+                Ok(())
+            })?;
         }
         _ => {
             let id: PersonId = change.id.parse().map_err(|_| bad_id())?;

@@ -125,6 +125,71 @@ impl dyn Store + '_ {
     }
 }
 
+/// Records per page when a whole list is walked.
+const WALK_PAGE: u32 = 500;
+
+/// Calls `f` with every company (archived ones too if asked), in list order, reading
+/// a page at a time so that memory stays flat on large ledgers.
+pub fn walk_companies(
+    tx: &mut dyn ReadTx,
+    include_archived: bool,
+    mut f: impl FnMut(&mut dyn ReadTx, &Company) -> Result<()>,
+) -> Result<()> {
+    walk(
+        tx,
+        include_archived,
+        |tx, q| tx.list_companies(q),
+        Company::sort_key,
+        |c| c.id.to_string(),
+        &mut f,
+    )
+}
+
+/// Calls `f` with every person (of one company, or all), in list order, a page at a
+/// time.
+pub fn walk_persons(
+    tx: &mut dyn ReadTx,
+    company: Option<CompanyId>,
+    include_archived: bool,
+    mut f: impl FnMut(&mut dyn ReadTx, &Person) -> Result<()>,
+) -> Result<()> {
+    walk(
+        tx,
+        include_archived,
+        |tx, q| tx.list_persons(company, q),
+        Person::sort_key,
+        |p| p.id.to_string(),
+        &mut f,
+    )
+}
+
+fn walk<T>(
+    tx: &mut dyn ReadTx,
+    include_archived: bool,
+    list: impl Fn(&mut dyn ReadTx, &ListQuery) -> Result<Vec<T>>,
+    sort_key: impl Fn(&T) -> String,
+    id: impl Fn(&T) -> String,
+    f: &mut dyn FnMut(&mut dyn ReadTx, &T) -> Result<()>,
+) -> Result<()> {
+    let mut query = ListQuery {
+        limit: WALK_PAGE,
+        after: None,
+        include_archived,
+    };
+    loop {
+        let page = list(tx, &query)?;
+        for item in &page {
+            f(tx, item)?;
+        }
+        match page.last() {
+            Some(last) if page.len() == WALK_PAGE as usize => {
+                query.after = Some((sort_key(last), id(last)))
+            }
+            _ => return Ok(()),
+        }
+    }
+}
+
 fn closure_not_run() -> Error {
     Error::Storage(crate::error::StorageError(
         "the store did not run the transaction".into(),
