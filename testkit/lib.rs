@@ -3,7 +3,26 @@
 //! small pools (domains under the reserved `example.jp`), so no real person's data is
 //! ever in the repository; the same seed always gives the same data.
 
+pub mod clock;
+pub mod office;
 pub mod search_eval;
+
+pub use clock::{ManualClock, date, jst};
+pub use office::Office;
+
+/// The (entity, first field, reason) of a validation error, for tests.
+///
+/// # Panics
+/// When the result is not a validation error.
+pub fn field_error<T: std::fmt::Debug>(
+    result: Result<T, sfa_core::Error>,
+) -> (sfa_core::Entity, &'static str, sfa_core::Reason) {
+    let err = result.expect_err("expected a validation error");
+    let v = err
+        .validation()
+        .unwrap_or_else(|| panic!("expected a validation error, got {err:?}"));
+    (v.entity, v.field(), v.errors[0].reason.clone())
+}
 
 use std::collections::HashSet;
 use std::fmt::Write as _;

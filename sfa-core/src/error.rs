@@ -19,6 +19,14 @@ pub enum Entity {
     Person,
     /// A [`crate::SearchRequest`].
     SearchRequest,
+    /// An [`crate::Interaction`] (visit, call, ...).
+    Interaction,
+    /// A [`crate::Task`].
+    Task,
+    /// A [`crate::Notification`].
+    Notification,
+    /// An [`crate::AgendaRequest`].
+    AgendaRequest,
 }
 
 impl fmt::Display for Entity {
@@ -28,6 +36,10 @@ impl fmt::Display for Entity {
             Entity::Company => "company",
             Entity::Person => "person",
             Entity::SearchRequest => "search request",
+            Entity::Interaction => "interaction",
+            Entity::Task => "task",
+            Entity::Notification => "notification",
+            Entity::AgendaRequest => "agenda request",
         })
     }
 }
@@ -182,6 +194,16 @@ pub enum Reason {
     Ambiguous,
     /// A value outside its allowed set (e.g. a role or a yes/no column).
     NotAllowed,
+    /// An end that comes before its start.
+    BeforeStart,
+    /// A time that has already passed where a future one is needed.
+    InThePast,
+    /// A time still to come where a past one is needed.
+    InTheFuture,
+    /// A number or range outside its bounds.
+    OutOfRange,
+    /// The change is not allowed while the record is in this state (e.g. `completed`).
+    NotWhile(&'static str),
 }
 
 impl fmt::Display for Reason {
@@ -207,6 +229,11 @@ impl fmt::Display for Reason {
             Reason::AlreadyUsed => f.write_str("is already used by another record"),
             Reason::Ambiguous => f.write_str("matches more than one record"),
             Reason::NotAllowed => f.write_str("is not one of the allowed values"),
+            Reason::BeforeStart => f.write_str("is before the start"),
+            Reason::InThePast => f.write_str("is in the past"),
+            Reason::InTheFuture => f.write_str("is in the future"),
+            Reason::OutOfRange => f.write_str("is outside the allowed range"),
+            Reason::NotWhile(state) => write!(f, "cannot be changed while the record is {state}"),
         }
     }
 }

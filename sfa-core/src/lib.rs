@@ -48,6 +48,7 @@
 
 pub mod csv_io;
 mod error;
+pub mod ical;
 pub mod model;
 pub mod normalize;
 pub mod search;
@@ -59,8 +60,14 @@ pub use error::{
     Entity, Error, FieldError, Reason, Result, RowError, RowProblem, StorageError, ValidationError,
 };
 pub use model::{
-    Company, CompanyId, CompanyInput, Page, PageRequest, Person, PersonId, PersonInput, Role,
-    Timestamp, User, UserId, UserInput,
+    Agenda, AgendaRequest, AgendaTask, Company, CompanyId, CompanyInput, Interaction,
+    InteractionId, InteractionInput, InteractionKind, InteractionStatus, Notification,
+    NotificationId, NotificationKind, Page, PageRequest, Person, PersonId, PersonInput,
+    ReportInput, Role, Task, TaskId, TaskInput, TaskKind, TaskStatus, Timestamp, User, UserId,
+    UserInput,
 };
 pub use search::{HitKind, SearchHit, SearchRequest, SearchScope};
-pub use workflow::{CompanyLinks, ContactLinks, EAGER_INDEX_CHANGES, Session, Sfa};
+pub use workflow::{
+    CONFIRMATION_TITLE_PREFIX, CompanyLinks, ContactLinks, EAGER_INDEX_CHANGES,
+    MAX_ICAL_INTERACTIONS, MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS, Session, Sfa,
+};

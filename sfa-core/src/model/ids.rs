@@ -68,3 +68,15 @@ define_id!(
     /// Identifies a [`crate::Person`].
     PersonId
 );
+define_id!(
+    /// Identifies an [`crate::Interaction`].
+    InteractionId
+);
+define_id!(
+    /// Identifies a [`crate::Task`].
+    TaskId
+);
+define_id!(
+    /// Identifies a [`crate::Notification`].
+    NotificationId
+);

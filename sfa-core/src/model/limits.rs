@@ -11,3 +11,9 @@ pub const ADDRESS: usize = 500;
 pub const SHORT_TEXT: usize = 200;
 /// Notes.
 pub const NOTES: usize = 10_000;
+/// Purposes of interactions.
+pub const TITLE: usize = 200;
+/// Task titles (room for a generated prefix before an interaction's purpose).
+pub const TASK_TITLE: usize = 300;
+/// Ids in one list (participants, persons met).
+pub const LIST_ITEMS: usize = 100;

@@ -1,18 +1,83 @@
 //! Plain records and their validation. No storage here.
 
+/// An enum stored and exchanged as fixed lower-case names (`visit`, `web_meeting`).
+macro_rules! stored_enum {
+    (
+        $(#[$doc:meta])*
+        $name:ident {
+            $(
+                $(#[$vdoc:meta])*
+                $variant:ident = $text:literal,
+            )*
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, Default,
+            serde::Serialize, serde::Deserialize,
+        )]
+        pub enum $name {
+            $(
+                $(#[$vdoc])*
+                #[serde(rename = $text)]
+                $variant,
+            )*
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The stored name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// Parses the stored name (case and surrounding spaces ignored).
+            pub fn parse(s: &str) -> Result<$name, crate::Reason> {
+                let s = s.trim();
+                $(
+                    if s.eq_ignore_ascii_case($text) {
+                        return Ok($name::$variant);
+                    }
+                )*
+                Err(crate::Reason::NotAllowed)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+mod agenda;
 mod company;
 mod ids;
+mod interaction;
 pub mod limits;
+mod notification;
 mod page;
 mod person;
+mod task;
 mod time;
 mod user;
 
+pub use agenda::{Agenda, AgendaRequest, AgendaTask, DEFAULT_UTC_OFFSET_MINUTES};
 pub use company::{Company, CompanyInput};
-pub use ids::{CompanyId, PersonId, UserId};
+pub use ids::{CompanyId, InteractionId, NotificationId, PersonId, TaskId, UserId};
+pub use interaction::{
+    Interaction, InteractionInput, InteractionKind, InteractionStatus, ReportInput,
+};
+pub use notification::{Notification, NotificationKind};
 pub(crate) use page::into_page;
 pub use page::{ListQuery, MAX_PAGE_SIZE, Page, PageRequest};
 pub use person::{Person, PersonInput};
+pub use task::{Task, TaskInput, TaskKind, TaskStatus};
 pub use time::{
     Clock, SystemClock, Timestamp, format_timestamp, parse_timestamp, truncate_to_millis,
 };

@@ -40,3 +40,10 @@ pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
+
+/// True for instants the library stores: years 1900 to 9999, whose text form has four
+/// year digits and so sorts in time order.
+pub(crate) fn storable(t: &Timestamp) -> bool {
+    use chrono::Datelike;
+    (1900..=9999).contains(&t.year())
+}

@@ -5,15 +5,18 @@
 //! every workflow call is all-or-nothing. Updates carry the version the caller read:
 //! a store must refuse a stale one with [`Error::Conflict`] and change nothing.
 
+mod activity;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 pub mod sqlite;
+
+pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
 
 /// Queries available inside any transaction.
-pub trait ReadTx {
+pub trait ReadTx: ActivityReadTx {
     /// How many users exist (active or not).
     fn user_count(&mut self) -> Result<u64>;
     /// A user by id.
@@ -68,7 +71,7 @@ pub struct IndexChange {
 /// `update_*` stores the record (whose `version` is already the new one) only if the
 /// stored version equals `expected_version`; otherwise it returns
 /// [`Error::Conflict`] (or [`Error::NotFound`]) and changes nothing.
-pub trait WriteTx: ReadTx {
+pub trait WriteTx: ReadTx + ActivityWriteTx {
     /// Stores a new user.
     fn insert_user(&mut self, user: &User) -> Result<()>;
     /// Replaces a user if its stored version is `expected_version`.

@@ -1,12 +1,12 @@
 //! The customer ledger: companies and their persons.
 
 use super::Session;
-use crate::error::{Entity, Error, Reason, Result, ValidationError};
+use super::refs::{check_company_ref, company, person};
+use crate::error::{Entity, Result};
 use crate::model::{
     Company, CompanyId, CompanyInput, Page, PageRequest, Person, PersonId, PersonInput, User,
     into_page,
 };
-use crate::store::ReadTx;
 
 impl Session {
     /// Adds a company.
@@ -117,7 +117,7 @@ impl Session {
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
-            check_company_ref(tx, input.company_id)?;
+            check_company_ref(tx, Entity::Person, input.company_id)?;
             let person = new_person(PersonId::new(), input, me, now);
             tx.insert_person(&person)?;
             Ok(person)
@@ -137,7 +137,7 @@ impl Session {
         self.write(|tx, me| {
             let mut p = person(tx, id)?;
             if p.company_id != input.company_id {
-                check_company_ref(tx, input.company_id)?;
+                check_company_ref(tx, Entity::Person, input.company_id)?;
             }
             p.set_input(input);
             stamp_update(
@@ -263,24 +263,4 @@ fn stamp_update(
     *updated_at = now;
     *updated_by = me.id;
     *version = expected + 1;
-}
-
-fn company(tx: &mut dyn ReadTx, id: CompanyId) -> Result<Company> {
-    tx.get_company(id)?
-        .ok_or_else(|| Error::not_found(Entity::Company, id))
-}
-
-fn person(tx: &mut dyn ReadTx, id: PersonId) -> Result<Person> {
-    tx.get_person(id)?
-        .ok_or_else(|| Error::not_found(Entity::Person, id))
-}
-
-/// A person's company must exist and be active; refused as a field error on `company_id`.
-fn check_company_ref(tx: &mut dyn ReadTx, id: CompanyId) -> Result<()> {
-    let reason = match tx.get_company(id)? {
-        None => Reason::UnknownReference,
-        Some(c) if c.archived => Reason::Inactive,
-        Some(_) => return Ok(()),
-    };
-    Err(ValidationError::single(Entity::Person, "company_id", reason).into())
 }

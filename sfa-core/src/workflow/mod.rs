@@ -4,10 +4,18 @@
 //! [`Sfa`] is the open database; [`Session`] acts as one user, and every write it makes
 //! records that user as its author.
 
+mod agenda;
+mod interactions;
 pub(crate) mod ledger;
 mod links;
+mod notifications;
+mod refs;
 mod session;
+mod tasks;
 mod users;
 
+pub use agenda::MAX_ICAL_INTERACTIONS;
 pub use links::{CompanyLinks, ContactLinks};
+pub use notifications::{MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS};
 pub use session::{EAGER_INDEX_CHANGES, Session, Sfa};
+pub use tasks::CONFIRMATION_TITLE_PREFIX;

@@ -6,6 +6,8 @@
 //! enforced, and a busy timeout makes two handles on one file wait for each other
 //! instead of failing.
 
+mod activity;
+mod activity_rows;
 mod rows;
 mod schema;
 mod tx;

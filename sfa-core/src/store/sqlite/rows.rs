@@ -9,6 +9,7 @@ use crate::model::{
     parse_timestamp,
 };
 
+/// Ids bind and read as their hyphenated text.
 macro_rules! sql_id {
     ($($name:ident),*) => {$(
         impl ToSql for $name {
@@ -23,6 +24,7 @@ macro_rules! sql_id {
         }
     )*};
 }
+pub(super) use sql_id;
 sql_id!(UserId, CompanyId, PersonId);
 
 /// Timestamps as stored text.

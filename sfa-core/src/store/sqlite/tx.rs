@@ -18,7 +18,11 @@ impl<'c> SqliteTx<'c> {
         SqliteTx { conn }
     }
 
-    fn get<T>(
+    pub(super) fn conn(&self) -> &'c Connection {
+        self.conn
+    }
+
+    pub(super) fn get<T>(
         &self,
         sql: &str,
         id: &dyn ToSql,
@@ -62,7 +66,7 @@ impl<'c> SqliteTx<'c> {
 
     /// Runs an insert with the record's parameters. The parameter lists end with the
     /// expected version, which only updates use.
-    fn insert(
+    pub(super) fn insert(
         &self,
         sql: &str,
         params: impl FnOnce(Exec<'_>) -> rusqlite::Result<usize>,
@@ -73,7 +77,7 @@ impl<'c> SqliteTx<'c> {
     }
 
     /// Runs a versioned update; no row changed means stale version or missing record.
-    fn update(
+    pub(super) fn update(
         &self,
         sql: &str,
         entity: Entity,
