@@ -7,6 +7,8 @@
 //! `make` must return a new, empty store each time it is called. The suite panics on
 //! the first broken rule, naming it.
 
+mod activity;
+
 use chrono::{TimeZone, Utc};
 
 use super::{ReadTx, Store};
@@ -25,6 +27,7 @@ pub fn run(make: &dyn Fn() -> Box<dyn Store>) {
     persons_need_an_existing_company(make().as_ref());
     company_names_resolve(make().as_ref());
     changes_are_queued_for_the_search_index(make().as_ref());
+    activity::run(make);
 }
 
 fn at(secs: i64) -> Timestamp {
