@@ -529,3 +529,15 @@ fn persons_archived_later_stay_linked_but_cannot_be_added() {
         (Entity::Interaction, "person_ids", Reason::Inactive)
     );
 }
+
+#[test]
+fn times_are_kept_to_the_millisecond_as_stored() {
+    let o = Office::new();
+    let start = jst(2026, 12, 2, 10, 0) + Duration::nanoseconds(123_456_789);
+    let planned = o.hanako.plan_interaction(&o.visit("精度", start)).unwrap();
+    assert_eq!(
+        planned.starts_at,
+        jst(2026, 12, 2, 10, 0) + Duration::milliseconds(123)
+    );
+    assert_eq!(o.hanako.get_interaction(planned.id).unwrap(), planned);
+}

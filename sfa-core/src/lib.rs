@@ -2,7 +2,8 @@
 //!
 //! The core of an embeddable sales-force-automation (SFA) library for Japanese sales
 //! teams: the customer ledger (companies, persons), users, Japanese fuzzy search
-//! ([`search`]) and the storage they live in. Storage sits behind the
+//! ([`search`]), interactions (visits, calls...), tasks, the notifications outbox, the
+//! agenda with its iCalendar export ([`ical`]), and the storage they live in. Storage sits behind the
 //! [`store::Store`] trait; SQLite is the default.
 //!
 //! ```
@@ -41,6 +42,48 @@
 //! assert_eq!(hits[0].person_id(), Some(person.id));
 //! let hits = me.search(&SearchRequest::new("03-1234-5678"))?;
 //! assert_eq!(hits[0].company_id(), Some(company.id));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The day's activity: a visit is planned, reported to a manager, and the manager's
+//! phone polls the notification it caused.
+//!
+//! ```
+//! use chrono::{Duration, Utc};
+//! use sfa_core::{
+//!     CompanyInput, InteractionInput, NotificationKind, ReportInput, Sfa, TaskKind, UserInput,
+//! };
+//!
+//! # fn main() -> sfa_core::Result<()> {
+//! let sfa = Sfa::open_in_memory()?;
+//! let boss = sfa.create_first_admin(&UserInput::admin("部長", "bucho@example.co.jp"))?;
+//! let manager = sfa.session(boss.id)?;
+//! let hanako = manager.add_user(&UserInput::member("営業 花子", "hanako@example.co.jp"))?;
+//! let me = sfa.session(hanako.id)?;
+//! let company = me.add_company(&CompanyInput::named("株式会社山田製作所"))?;
+//!
+//! // A call that just happened, logged with its result and sent to the manager.
+//! let start = Utc::now() - Duration::minutes(30);
+//! let call = me.log_interaction(
+//!     &InteractionInput {
+//!         company_id: company.id,
+//!         purpose: "納期の確認".into(),
+//!         starts_at: start,
+//!         ends_at: start + Duration::minutes(10),
+//!         participant_ids: vec![me.user_id()],
+//!         ..InteractionInput::default()
+//!     },
+//!     &ReportInput {
+//!         report_to: Some(manager.user_id()),
+//!         ..ReportInput::outcome("12月10日納品で了承")
+//!     },
+//! )?;
+//! let tasks = manager.interaction_tasks(call.id)?;
+//! assert_eq!(tasks[0].kind, TaskKind::Confirmation);
+//! let due = manager.due_notifications(Utc::now())?;
+//! assert_eq!(due[0].kind, NotificationKind::ConfirmationRequested);
+//! manager.mark_delivered(&[due[0].id])?;
 //! # Ok(())
 //! # }
 //! ```

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::company::optional;
-use super::time::storable;
+use super::time::{storable, truncate_to_millis};
 use super::{CompanyId, InteractionId, PersonId, Timestamp, UserId, limits};
 use crate::error::{Checker, Entity, Reason, ValidationError};
 use crate::normalize::{clean_line, clean_multiline, required_line};
@@ -64,7 +64,8 @@ pub struct InteractionInput {
 
 impl InteractionInput {
     /// Checks every field and returns the normalised input (participants and persons
-    /// without repeats, in the order given), or every refused field. Whether the
+    /// without repeats, in the order given; times to the millisecond, as stored), or
+    /// every refused field. Whether the
     /// company, users and persons exist is checked when the interaction is stored.
     pub fn validate(&self) -> Result<InteractionInput, ValidationError> {
         let mut c = Checker::new(Entity::Interaction);
@@ -85,8 +86,8 @@ impl InteractionInput {
             company_id: self.company_id,
             kind: self.kind,
             purpose,
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
+            starts_at: truncate_to_millis(self.starts_at),
+            ends_at: truncate_to_millis(self.ends_at),
             participant_ids,
             person_ids,
             location: c.check(
@@ -177,8 +178,8 @@ impl ReportInput {
     ) -> Result<(String, Timestamp, Timestamp), ValidationError> {
         let mut c = Checker::new(Entity::Interaction);
         let outcome = c.check("outcome", required_multiline(&self.outcome));
-        let start = self.started_at.unwrap_or(planned_start);
-        let end = self.ended_at.unwrap_or(planned_end);
+        let start = self.started_at.map_or(planned_start, truncate_to_millis);
+        let end = self.ended_at.map_or(planned_end, truncate_to_millis);
         if self.report_to == Some(UserId::default()) {
             c.check::<()>("report_to", Err(Reason::InvalidId));
         }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::company::optional;
-use super::time::storable;
+use super::time::{storable, truncate_to_millis};
 use super::{CompanyId, InteractionId, PersonId, TaskId, Timestamp, UserId, limits};
 use crate::error::{Checker, Entity, Reason, ValidationError};
 use crate::normalize::{clean_multiline, required_line};
@@ -90,6 +90,7 @@ impl TaskInput {
         c.finish(TaskInput {
             title,
             description,
+            remind_at: self.remind_at.map(truncate_to_millis),
             ..self.clone()
         })
     }

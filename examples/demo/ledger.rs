@@ -1,53 +1,27 @@
-//! The main demo: a day with the customer ledger on the embedded SQLite default.
-//!
-//! `cargo run --example demo [DATABASE]` (default `target/sfa-demo.sqlite`, recreated on
-//! each run). It creates users, imports sample Japanese companies and persons from CSV,
-//! adds and edits records the way a salesperson would, and shows what the library
-//! refuses and why.
+//! Chapter 1: the customer ledger -- import, typing on a phone, validation, links,
+//! browsing, search, related records, conflicts, archiving and CSV.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use sfa_core::{
-    CompanyInput, CsvEncoding, Error, ExportOptions, ImportOptions, PageRequest, PersonInput,
-    SearchRequest, Sfa, UserInput,
+    Company, CompanyInput, CsvEncoding, Error, ExportOptions, ImportOptions, PageRequest, Person,
+    PersonInput, SearchRequest, Session,
 };
 use sfa_testkit::SampleLedger;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/sfa-demo.sqlite")
-        });
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let _ = std::fs::remove_dir_all(sfa_core::search::index_dir_for(&path));
+use super::step;
 
-    step("1. Open the database and set up users");
-    let sfa = Sfa::open(&path)?;
-    println!("   opened {}", path.display());
-    let admin =
-        sfa.create_first_admin(&UserInput::admin("佐々木 管理", "admin@demo.example.jp"))?;
-    let admin = sfa.session(admin.id)?;
-    let sales = admin.add_user(&UserInput::member("営業 花子", "hanako@demo.example.jp"))?;
-    admin.add_user(&UserInput::member("営業 次郎", "jiro@demo.example.jp"))?;
-    println!(
-        "   users: {}",
-        names(
-            admin
-                .list_users()?
-                .iter()
-                .map(|u| format!("{} ({:?})", u.name, u.role))
-        )
-    );
-    let me = sfa.session(sales.id)?;
-    println!("   acting as {}", me.me()?.name);
+/// What later chapters use: the company and the person added by hand.
+pub struct Added {
+    pub company: Company,
+    pub person: Person,
+}
 
+pub fn run(
+    admin: &Session,
+    me: &Session,
+    path: &Path,
+) -> Result<Added, Box<dyn std::error::Error>> {
     step("2. Import the customer list from CSV (as exported from Excel)");
     let ledger = SampleLedger::generate(2026, 30, 60);
     let report = me.import_companies_csv(
@@ -204,14 +178,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     step("9. Archive a company that closed: hidden from lists, kept for history");
-    let before = count_companies(&me, false)?;
+    let before = count_companies(me, false)?;
     let closed = me.archive_company(company.id, company.version)?;
     println!(
         "   archived {}: listed {} -> {}, with archived {}",
         closed.name,
         before,
-        count_companies(&me, false)?,
-        count_companies(&me, true)?
+        count_companies(me, false)?,
+        count_companies(me, true)?
     );
 
     step("10. A CSV with a bad row imports nothing, unless skipping is asked for");
@@ -248,16 +222,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     println!("   wrote {written} persons to {}", out_path.display());
 
-    println!("\nDone. The database stays at {}.", path.display());
-    Ok(())
-}
-
-fn step(title: &str) {
-    println!("\n== {title}");
-}
-
-fn names(items: impl Iterator<Item = String>) -> String {
-    items.collect::<Vec<_>>().join(", ")
+    Ok(Added {
+        company: me.get_company(abc.id)?,
+        person: me.get_person(person.id)?,
+    })
 }
 
 fn count_companies(me: &sfa_core::Session, include_archived: bool) -> sfa_core::Result<usize> {
