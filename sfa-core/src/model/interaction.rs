@@ -1,6 +1,7 @@
 //! Interactions (コンタクト): visits, calls, e-mails and web meetings with a customer,
 //! planned ahead (`plan`) or reported after the fact (`report`).
 
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::company::optional;
@@ -50,7 +51,8 @@ pub struct InteractionInput {
     pub purpose: String,
     /// When it starts (required; a UTC instant).
     pub starts_at: Timestamp,
-    /// When it ends (required; not before the start).
+    /// When it ends (required; not before the start, at most
+    /// [`limits::INTERACTION_DAYS`] after it).
     pub ends_at: Timestamp,
     /// The users taking part on our side (参加者; at least one).
     pub participant_ids: Vec<UserId>,
@@ -122,6 +124,8 @@ fn check_times(
         c.check::<()>(end_field, Err(Reason::OutOfRange));
     } else if end < start {
         c.check::<()>(end_field, Err(Reason::BeforeStart));
+    } else if end - start > Duration::days(limits::INTERACTION_DAYS) {
+        c.check::<()>(end_field, Err(Reason::OutOfRange));
     }
 }
 
@@ -188,15 +192,15 @@ impl ReportInput {
                 c.check::<()>(field, Err(Reason::OutOfRange));
             }
         }
+        let field = if self.ended_at.is_some() {
+            "ended_at"
+        } else {
+            "started_at"
+        };
         if end < start {
-            c.check::<()>(
-                if self.ended_at.is_some() {
-                    "ended_at"
-                } else {
-                    "started_at"
-                },
-                Err(Reason::BeforeStart),
-            );
+            c.check::<()>(field, Err(Reason::BeforeStart));
+        } else if end - start > Duration::days(limits::INTERACTION_DAYS) {
+            c.check::<()>(field, Err(Reason::OutOfRange));
         }
         c.finish((outcome, start, end))
     }
@@ -388,6 +392,21 @@ mod tests {
         assert_eq!(e.reason_for("purpose"), Some(&Reason::Required));
         assert_eq!(e.reason_for("ends_at"), Some(&Reason::BeforeStart));
         assert_eq!(e.reason_for("participant_ids"), Some(&Reason::Required));
+    }
+
+    #[test]
+    fn an_interaction_lasts_at_most_the_limit() {
+        let long = InteractionInput {
+            ends_at: at(1) + Duration::days(limits::INTERACTION_DAYS) + Duration::seconds(1),
+            ..input()
+        };
+        let e = long.validate().unwrap_err();
+        assert_eq!(e.reason_for("ends_at"), Some(&Reason::OutOfRange));
+        let month = InteractionInput {
+            ends_at: at(1) + Duration::days(limits::INTERACTION_DAYS),
+            ..input()
+        };
+        assert!(month.validate().is_ok());
     }
 
     #[test]

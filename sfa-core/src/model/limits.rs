@@ -17,3 +17,6 @@ pub const TITLE: usize = 200;
 pub const TASK_TITLE: usize = 300;
 /// Ids in one list (participants, persons met).
 pub const LIST_ITEMS: usize = 100;
+/// The longest an interaction may last, in days (a longer one is a typing error, and
+/// the bound keeps agenda queries short).
+pub const INTERACTION_DAYS: i64 = 31;

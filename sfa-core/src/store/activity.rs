@@ -26,7 +26,7 @@ pub trait ActivityReadTx {
     /// the (stored start text, id) of the last one already seen.
     fn list_interactions(&mut self, of: HistoryOf, query: &ListQuery) -> Result<Vec<Interaction>>;
     /// The planned interactions `user` takes part in that overlap `[start, end)`, by
-    /// start then id.
+    /// start then id. Interactions last at most [`crate::model::limits::INTERACTION_DAYS`].
     fn planned_interactions(
         &mut self,
         user: UserId,

@@ -1,6 +1,6 @@
 //! [`ActivityReadTx`] and [`ActivityWriteTx`] on an open SQLite transaction.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, params};
 
@@ -9,7 +9,7 @@ use super::tx::SqliteTx;
 use crate::error::{Entity, Error, Result};
 use crate::model::{
     Interaction, InteractionId, ListQuery, Notification, NotificationId, Task, TaskId, Timestamp,
-    UserId,
+    UserId, limits,
 };
 use crate::store::{ActivityReadTx, ActivityWriteTx, HistoryOf};
 
@@ -107,14 +107,18 @@ impl ActivityReadTx for SqliteTx<'_> {
         end: Timestamp,
     ) -> Result<Vec<Interaction>> {
         let columns = qualified(INTERACTION_COLUMNS, "i");
+        // Driven by the partial index of planned interactions over the few days that
+        // can overlap the range (CROSS JOIN keeps SQLite from walking the user's whole
+        // history through the participants index instead).
         let sql = format!(
-            "SELECT {columns} FROM interaction_participants p \
-             JOIN interactions i ON i.id = p.interaction_id \
-             WHERE p.user_id = ?1 AND i.status = 'planned' \
-             AND i.starts_at < ?3 AND (i.ends_at > ?2 OR i.starts_at >= ?2) \
+            "SELECT {columns} FROM interactions i CROSS JOIN interaction_participants p \
+             ON p.interaction_id = i.id AND p.user_id = ?1 \
+             WHERE i.status = 'planned' AND i.starts_at >= ?4 AND i.starts_at < ?3 \
+             AND (i.ends_at > ?2 OR i.starts_at >= ?2) \
              ORDER BY i.starts_at, i.id"
         );
-        self.interactions(&sql, &[&user, &ts(&start), &ts(&end)])
+        let earliest = start - Duration::days(limits::INTERACTION_DAYS);
+        self.interactions(&sql, &[&user, &ts(&start), &ts(&end), &ts(&earliest)])
     }
 
     fn get_task(&mut self, id: TaskId) -> Result<Option<Task>> {

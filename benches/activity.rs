@@ -1,0 +1,336 @@
+//! The day screen at scale: a user's agenda and a notifications poll on a database that
+//! holds a sales team's years of history, side by side with hand-written SQL that
+//! returns the same rows from the same file.
+//!
+//! Run: `cargo bench --bench activity` (200k interactions, 100k tasks, 100k
+//! notifications, 50 users), or with a size: `cargo bench --bench activity -- 20000`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, params};
+use sfa_core::model::{Clock, format_timestamp};
+use sfa_core::store::sqlite::SqliteStore;
+use sfa_core::store::{Store, WriteTx};
+use sfa_core::{
+    AgendaRequest, CompanyInput, Interaction, InteractionId, InteractionKind, InteractionStatus,
+    Notification, NotificationId, NotificationKind, Sfa, Task, TaskId, TaskKind, TaskStatus,
+    UserId, UserInput,
+};
+use sfa_testkit::{ManualClock, Rng, jst};
+
+const USERS: usize = 50;
+const COMPANIES: usize = 2000;
+const CALLS: usize = 1000;
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(200_000);
+    let dir = std::env::temp_dir().join(format!("sfa-bench-activity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("team.sqlite");
+    let clock = ManualClock::at_jst(2026, 12, 1, 9, 0);
+
+    let started = Instant::now();
+    let users = seed(&path, &clock, n);
+    println!(
+        "activity: {n} interactions, {} tasks, {} notifications, {USERS} users, {COMPANIES} companies (seeded in {:.1} s)",
+        n / 2,
+        n / 2,
+        started.elapsed().as_secs_f64()
+    );
+
+    let sfa = Sfa::open(&path)
+        .expect("open")
+        .with_clock(Arc::new(clock.clone()));
+    let raw = Connection::open(&path).expect("raw connection");
+    let today = (jst(2026, 12, 1, 0, 0), jst(2026, 12, 2, 0, 0));
+
+    let mut rng = Rng::new(11);
+    let mut lib = Vec::with_capacity(CALLS);
+    let mut base = Vec::with_capacity(CALLS);
+    let mut rows = 0usize;
+    for _ in 0..CALLS {
+        let user = users[rng.below(USERS)];
+        let me = sfa.session(user).expect("session");
+        let t = Instant::now();
+        let agenda = me.agenda(&AgendaRequest::default()).expect("agenda");
+        lib.push(t.elapsed());
+        let t = Instant::now();
+        let (i, k) = baseline_agenda(&raw, user, today);
+        base.push(t.elapsed());
+        assert_eq!(
+            (agenda.interactions.len(), agenda.tasks.len()),
+            (i, k),
+            "both paths return the same rows"
+        );
+        rows += i + k;
+    }
+    println!(
+        "agenda for today ({CALLS} calls, {:.1} rows per agenda):",
+        rows as f64 / CALLS as f64
+    );
+    report("library Session::agenda", &mut lib);
+    report("hand-written SQL, same rows", &mut base);
+
+    let mut lib = Vec::with_capacity(CALLS);
+    let mut base = Vec::with_capacity(CALLS);
+    for call in 0..CALLS {
+        let user = users[rng.below(USERS)];
+        let me = sfa.session(user).expect("session");
+        // Each poll is a minute after the last, so earlier reservations have lapsed.
+        let now = clock.now() + chrono::Duration::minutes(call as i64);
+        let t = Instant::now();
+        let found = baseline_poll(&raw, user, now);
+        base.push(t.elapsed());
+        let t = Instant::now();
+        let due = me.due_notifications(now).expect("poll");
+        lib.push(t.elapsed());
+        assert_eq!(
+            found,
+            due.len(),
+            "both paths see the same due notifications"
+        );
+    }
+    println!("notifications poll ({CALLS} polls, reserving what is due):");
+    report("library Session::due_notifications", &mut lib);
+    report("hand-written SQL select", &mut base);
+    drop(sfa);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn report(label: &str, times: &mut [Duration]) {
+    times.sort();
+    let pick = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+    println!(
+        "  {label:<38} p50 {:>7.3} ms   p99 {:>7.3} ms",
+        pick(0.5),
+        pick(0.99)
+    );
+}
+
+/// The agenda's rows with plain SQL on the same schema and indexes: planned
+/// interactions of the user overlapping today with their links, and open tasks due
+/// by today or undated.
+fn baseline_agenda(
+    conn: &Connection,
+    user: UserId,
+    (start, end): (sfa_core::Timestamp, sfa_core::Timestamp),
+) -> (usize, usize) {
+    let mut interactions = conn
+        .prepare_cached(
+            "SELECT i.id, i.company_id, i.kind, i.purpose, i.starts_at, i.ends_at, i.location, i.notes \
+             FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id \
+             WHERE p.user_id = ?1 AND i.status = 'planned' AND i.starts_at < ?3 \
+             AND (i.ends_at > ?2 OR i.starts_at >= ?2) ORDER BY i.starts_at, i.id",
+        )
+        .expect("prepare");
+    let mut links = conn
+        .prepare_cached(
+            "SELECT user_id FROM interaction_participants WHERE interaction_id = ? ORDER BY position",
+        )
+        .expect("prepare");
+    let mut persons = conn
+        .prepare_cached(
+            "SELECT person_id FROM interaction_persons WHERE interaction_id = ? ORDER BY position",
+        )
+        .expect("prepare");
+    let ids: Vec<String> = interactions
+        .query_map(
+            params![
+                user.to_string(),
+                format_timestamp(&start),
+                format_timestamp(&end)
+            ],
+            |r| r.get(0),
+        )
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect();
+    for id in &ids {
+        let _: Vec<String> = links
+            .query_map([id], |r| r.get(0))
+            .expect("links")
+            .map(|r| r.expect("row"))
+            .collect();
+        let _: Vec<String> = persons
+            .query_map([id], |r| r.get(0))
+            .expect("persons")
+            .map(|r| r.expect("row"))
+            .collect();
+    }
+    let mut tasks = conn
+        .prepare_cached(
+            "SELECT id, title, due_date FROM tasks WHERE assignee_id = ?1 AND status = 'open' \
+             AND (due_date IS NULL OR due_date <= ?2) ORDER BY due_date IS NULL, due_date, id",
+        )
+        .expect("prepare");
+    let tasks = tasks
+        .query_map(params![user.to_string(), "2026-12-01"], |r| {
+            r.get::<_, String>(0)
+        })
+        .expect("tasks")
+        .count();
+    (ids.len(), tasks)
+}
+
+/// The due, undelivered, unreserved notifications of the user, with plain SQL.
+fn baseline_poll(conn: &Connection, user: UserId, now: sfa_core::Timestamp) -> usize {
+    let now = format_timestamp(&now);
+    conn.prepare_cached(
+        "SELECT n.id, n.kind, n.task_id, t.title FROM notifications n JOIN tasks t ON t.id = n.task_id \
+         WHERE n.user_id = ?1 AND n.delivered_at IS NULL AND n.due_at <= ?2 \
+         AND (n.claimed_until IS NULL OR n.claimed_until <= ?2) ORDER BY n.due_at, n.id LIMIT 200",
+    )
+    .expect("prepare")
+    .query_map(params![user.to_string(), now], |r| r.get::<_, String>(0))
+    .expect("poll")
+    .count()
+}
+
+/// A team's history: `n` interactions over the last two years and the next month
+/// (past ones reported, one in twenty left planned), `n / 2` tasks (most completed)
+/// and `n / 2` notifications (most delivered).
+fn seed(path: &Path, clock: &ManualClock, n: usize) -> Vec<UserId> {
+    let (users, companies) = {
+        let sfa = Sfa::open(path)
+            .expect("open")
+            .with_clock(Arc::new(clock.clone()));
+        let admin = sfa
+            .create_first_admin(&UserInput::admin("ベンチ 部長", "bench@example.jp"))
+            .expect("admin");
+        let me = sfa.session(admin.id).expect("session");
+        let mut users = vec![admin.id];
+        for u in 1..USERS {
+            let user = me
+                .add_user(&UserInput::member(
+                    format!("営業 {u}"),
+                    format!("sales{u}@example.jp"),
+                ))
+                .expect("user");
+            users.push(user.id);
+        }
+        let inputs: Vec<CompanyInput> = (0..COMPANIES)
+            .map(|c| CompanyInput::named(format!("株式会社ベンチ{c}")))
+            .collect();
+        let companies: Vec<_> = me
+            .add_companies(&inputs)
+            .expect("companies")
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        (users, companies)
+    };
+    let now = clock.now();
+    let mut rng = Rng::new(2026);
+    let store = SqliteStore::open(path).expect("store");
+    let store: &dyn Store = &store;
+    store
+        .write(|tx| {
+            let mut task_ids = Vec::with_capacity(n / 2);
+            for _ in 0..n {
+                let offset_minutes = rng.below(760 * 24 * 60) as i64 - 730 * 24 * 60;
+                let start = now + chrono::Duration::minutes(offset_minutes);
+                let me = users[rng.below(USERS)];
+                let mut participants = vec![me];
+                let other = users[rng.below(USERS)];
+                if other != me && rng.below(3) == 0 {
+                    participants.push(other);
+                }
+                let status = if start > now || rng.below(20) == 0 {
+                    InteractionStatus::Planned
+                } else {
+                    InteractionStatus::Done
+                };
+                insert_interaction(tx, &companies, &mut rng, start, participants, status)?;
+            }
+            for t in 0..n / 2 {
+                let assignee = users[rng.below(USERS)];
+                let due = (now + chrono::Duration::days(rng.below(400) as i64 - 365)).date_naive();
+                let open = rng.below(20) == 0;
+                let task = Task {
+                    id: TaskId::new(),
+                    kind: TaskKind::Todo,
+                    title: format!("フォロー {t}"),
+                    description: None,
+                    due_date: (rng.below(5) > 0).then_some(due),
+                    remind_at: None,
+                    assignee_id: assignee,
+                    company_id: Some(companies[rng.below(COMPANIES)]),
+                    person_id: None,
+                    interaction_id: None,
+                    status: if open {
+                        TaskStatus::Open
+                    } else {
+                        TaskStatus::Completed
+                    },
+                    completed_at: (!open).then_some(now),
+                    completed_by: (!open).then_some(assignee),
+                    created_at: now,
+                    created_by: assignee,
+                    updated_at: now,
+                    updated_by: assignee,
+                    version: 1,
+                };
+                tx.insert_task(&task)?;
+                task_ids.push((task.id, assignee, task.title));
+            }
+            for k in 0..n / 2 {
+                let (task_id, user, title) = rng.pick(&task_ids);
+                let due_at = now + chrono::Duration::minutes(rng.below(60 * 24 * 30) as i64)
+                    - chrono::Duration::days(29);
+                tx.insert_notification(&Notification {
+                    id: NotificationId::new(),
+                    user_id: *user,
+                    kind: NotificationKind::ReminderDue,
+                    task_id: *task_id,
+                    task_title: title.clone(),
+                    interaction_id: None,
+                    due_at,
+                    created_at: now,
+                    delivered_at: (k % 20 != 0).then_some(due_at),
+                })?;
+            }
+            Ok(())
+        })
+        .expect("seed history");
+    users
+}
+
+fn insert_interaction(
+    tx: &mut dyn WriteTx,
+    companies: &[sfa_core::CompanyId],
+    rng: &mut Rng,
+    start: sfa_core::Timestamp,
+    participants: Vec<UserId>,
+    status: InteractionStatus,
+) -> sfa_core::Result<()> {
+    let by = participants[0];
+    let i = Interaction {
+        id: InteractionId::new(),
+        company_id: companies[rng.below(COMPANIES)],
+        kind: *rng.pick(InteractionKind::ALL),
+        purpose: "定例訪問".into(),
+        starts_at: start,
+        ends_at: start + chrono::Duration::minutes(30 + rng.below(90) as i64),
+        participant_ids: participants,
+        person_ids: Vec::new(),
+        location: None,
+        notes: None,
+        status,
+        outcome: (status == InteractionStatus::Done).then(|| "報告済み".into()),
+        report_to: None,
+        reported_at: None,
+        reported_by: None,
+        cancel_reason: None,
+        created_at: start,
+        created_by: by,
+        updated_at: start,
+        updated_by: by,
+        version: 1,
+    };
+    tx.insert_interaction(&i)
+}
