@@ -82,6 +82,24 @@ impl Office {
         }
     }
 
+    /// Deactivates a user (as the manager) and returns their id.
+    ///
+    /// # Panics
+    /// If the change is refused.
+    pub fn deactivate(&self, who: &Session) -> sfa_core::UserId {
+        let u = who.me().expect("active user");
+        let input = UserInput {
+            name: u.name.clone(),
+            email: u.email.clone(),
+            role: u.role,
+            active: false,
+        };
+        self.manager
+            .update_user(u.id, u.version, &input)
+            .expect("deactivated");
+        u.id
+    }
+
     /// A visit to the company by 花子, meeting 高橋, from `start` for an hour.
     pub fn visit(&self, purpose: &str, start: Timestamp) -> InteractionInput {
         InteractionInput {

@@ -99,22 +99,12 @@ fn a_report_with_a_bad_reviewer_changes_nothing() {
         (Entity::Interaction, "report_to", Reason::UnknownReference)
     );
 
-    let mut gone = o.manager.get_user(o.jiro.user_id()).unwrap().clone();
-    let input = sfa_core::UserInput {
-        name: gone.name.clone(),
-        email: gone.email.clone(),
-        role: gone.role,
-        active: false,
-    };
-    gone = o
-        .manager
-        .update_user(gone.id, gone.version, &input)
-        .unwrap();
+    let gone = o.deactivate(&o.jiro);
     let inactive = o.hanako.report_interaction(
         planned.id,
         planned.version,
         &ReportInput {
-            report_to: Some(gone.id),
+            report_to: Some(gone),
             ..ReportInput::outcome("特になし")
         },
     );

@@ -286,21 +286,9 @@ fn bad_task_input_names_the_field_and_stores_nothing() {
             (Entity::Task, field, Reason::UnknownReference)
         );
     }
-    let saburo = o.outsider.me().unwrap();
-    o.manager
-        .update_user(
-            saburo.id,
-            saburo.version,
-            &sfa_core::UserInput {
-                name: saburo.name.clone(),
-                email: saburo.email.clone(),
-                role: saburo.role,
-                active: false,
-            },
-        )
-        .unwrap();
+    let saburo = o.deactivate(&o.outsider);
     let inactive = o.hanako.add_task(&TaskInput {
-        assignee_id: Some(saburo.id),
+        assignee_id: Some(saburo),
         ..TaskInput::titled("x")
     });
     assert_eq!(
