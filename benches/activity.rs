@@ -262,6 +262,7 @@ fn seed(path: &Path, clock: &ManualClock, n: usize) -> Vec<UserId> {
                     company_id: Some(companies[rng.below(COMPANIES)]),
                     person_id: None,
                     interaction_id: None,
+                    deal_id: None,
                     status: if open {
                         TaskStatus::Open
                     } else {

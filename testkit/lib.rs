@@ -3,10 +3,12 @@
 //! small pools (domains under the reserved `example.jp`), so no real person's data is
 //! ever in the repository; the same seed always gives the same data.
 
+pub mod catalog;
 pub mod clock;
 pub mod office;
 pub mod search_eval;
 
+pub use catalog::{Catalog, dec};
 pub use clock::{ManualClock, date, jst};
 pub use office::Office;
 

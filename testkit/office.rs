@@ -82,6 +82,11 @@ impl Office {
         }
     }
 
+    /// The time the office's clock shows.
+    pub fn clock_now(&self) -> sfa_core::Timestamp {
+        sfa_core::model::Clock::now(&self.clock)
+    }
+
     /// Deactivates a user (as the manager) and returns their id.
     ///
     /// # Panics

@@ -27,6 +27,18 @@ pub enum Entity {
     Notification,
     /// An [`crate::AgendaRequest`].
     AgendaRequest,
+    /// A [`crate::Campaign`].
+    Campaign,
+    /// A [`crate::Stage`].
+    Stage,
+    /// A [`crate::Confidence`] level.
+    Confidence,
+    /// A [`crate::ProductCategory`].
+    ProductCategory,
+    /// A [`crate::Product`].
+    Product,
+    /// A [`crate::Deal`].
+    Deal,
 }
 
 impl fmt::Display for Entity {
@@ -40,6 +52,12 @@ impl fmt::Display for Entity {
             Entity::Task => "task",
             Entity::Notification => "notification",
             Entity::AgendaRequest => "agenda request",
+            Entity::Campaign => "campaign",
+            Entity::Stage => "stage",
+            Entity::Confidence => "confidence level",
+            Entity::ProductCategory => "product category",
+            Entity::Product => "product",
+            Entity::Deal => "deal",
         })
     }
 }
@@ -71,6 +89,15 @@ pub enum Error {
         expected: i64,
         /// The version now stored.
         actual: i64,
+    },
+    /// The record is referenced by others and cannot be deleted (retire it instead);
+    /// nothing was written.
+    #[error("{entity} {id} is in use by other records; retire it instead of deleting it")]
+    InUse {
+        /// Which kind of record.
+        entity: Entity,
+        /// The record's id.
+        id: String,
     },
     /// The acting user may not do this; nothing was written.
     #[error("permission denied: {reason}")]
@@ -204,6 +231,21 @@ pub enum Reason {
     OutOfRange,
     /// The change is not allowed while the record is in this state (e.g. `completed`).
     NotWhile(&'static str),
+    /// A negative number where none is allowed.
+    Negative,
+    /// A number that must be more than zero.
+    NotPositive,
+    /// More decimal places than allowed.
+    TooPrecise {
+        /// The most decimal places allowed.
+        max_places: u32,
+    },
+    /// Not a decimal number like 1234.5.
+    InvalidNumber,
+    /// A date before the record was created.
+    BeforeCreation,
+    /// A total that does not equal the sum of its parts.
+    Mismatch,
 }
 
 impl fmt::Display for Reason {
@@ -234,6 +276,14 @@ impl fmt::Display for Reason {
             Reason::InTheFuture => f.write_str("is in the future"),
             Reason::OutOfRange => f.write_str("is outside the allowed range"),
             Reason::NotWhile(state) => write!(f, "cannot be changed while the record is {state}"),
+            Reason::Negative => f.write_str("must not be negative"),
+            Reason::NotPositive => f.write_str("must be more than zero"),
+            Reason::TooPrecise { max_places } => {
+                write!(f, "has more than {max_places} decimal places")
+            }
+            Reason::InvalidNumber => f.write_str("is not a number like 1234.5"),
+            Reason::BeforeCreation => f.write_str("is before the record was created"),
+            Reason::Mismatch => f.write_str("does not equal the sum of the line amounts"),
         }
     }
 }

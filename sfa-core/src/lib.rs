@@ -103,12 +103,16 @@ pub use error::{
     Entity, Error, FieldError, Reason, Result, RowError, RowProblem, StorageError, ValidationError,
 };
 pub use model::{
-    Agenda, AgendaRequest, AgendaTask, Company, CompanyId, CompanyInput, Interaction,
-    InteractionId, InteractionInput, InteractionKind, InteractionStatus, Notification,
-    NotificationId, NotificationKind, Page, PageRequest, Person, PersonId, PersonInput,
-    ReportInput, Role, Task, TaskId, TaskInput, TaskKind, TaskStatus, Timestamp, User, UserId,
+    Agenda, AgendaRequest, AgendaTask, Campaign, CampaignId, CampaignInput, Company, CompanyId,
+    CompanyInput, Confidence, ConfidenceId, ConfidenceInput, Deal, DealId, DealInput, DealLine,
+    DealLineInput, DealStatus, Interaction, InteractionId, InteractionInput, InteractionKind,
+    InteractionStatus, Master, MasterId, MasterKind, Notification, NotificationId,
+    NotificationKind, Page, PageRequest, Person, PersonId, PersonInput, Product, ProductCategory,
+    ProductCategoryId, ProductCategoryInput, ProductId, ProductInput, ReportInput, Role, Stage,
+    StageId, StageInput, Task, TaskId, TaskInput, TaskKind, TaskStatus, Timestamp, User, UserId,
     UserInput,
 };
+pub use rust_decimal::Decimal;
 pub use search::{HitKind, SearchHit, SearchRequest, SearchScope};
 pub use workflow::{
     CONFIRMATION_TITLE_PREFIX, CompanyLinks, ContactLinks, EAGER_INDEX_CHANGES,

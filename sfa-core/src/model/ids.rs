@@ -80,3 +80,27 @@ define_id!(
     /// Identifies a [`crate::Notification`].
     NotificationId
 );
+define_id!(
+    /// Identifies a [`crate::Deal`].
+    DealId
+);
+define_id!(
+    /// Identifies a [`crate::Campaign`].
+    CampaignId
+);
+define_id!(
+    /// Identifies a [`crate::Stage`].
+    StageId
+);
+define_id!(
+    /// Identifies a [`crate::Confidence`].
+    ConfidenceId
+);
+define_id!(
+    /// Identifies a [`crate::ProductCategory`].
+    ProductCategoryId
+);
+define_id!(
+    /// Identifies a [`crate::Product`].
+    ProductId
+);

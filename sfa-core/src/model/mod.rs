@@ -57,9 +57,12 @@ macro_rules! stored_enum {
 
 mod agenda;
 mod company;
+mod deal;
 mod ids;
 mod interaction;
 pub mod limits;
+mod masters;
+pub mod money;
 mod notification;
 mod page;
 mod person;
@@ -69,9 +72,18 @@ mod user;
 
 pub use agenda::{Agenda, AgendaRequest, AgendaTask, DEFAULT_UTC_OFFSET_MINUTES};
 pub use company::{Company, CompanyInput};
-pub use ids::{CompanyId, InteractionId, NotificationId, PersonId, TaskId, UserId};
+pub use deal::{Deal, DealInput, DealLine, DealLineInput, DealStatus, MAX_DEAL_LINES};
+pub(crate) use deal::{clean_lost_reason, lines_total};
+pub use ids::{
+    CampaignId, CompanyId, ConfidenceId, DealId, InteractionId, NotificationId, PersonId,
+    ProductCategoryId, ProductId, StageId, TaskId, UserId,
+};
 pub use interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionStatus, ReportInput,
+};
+pub use masters::{
+    Campaign, CampaignInput, Confidence, ConfidenceInput, Master, MasterId, MasterKind, Product,
+    ProductCategory, ProductCategoryInput, ProductInput, Stage, StageInput,
 };
 pub use notification::{Notification, NotificationKind};
 pub(crate) use page::into_page;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::company::optional;
 use super::time::{storable, truncate_to_millis};
-use super::{CompanyId, InteractionId, PersonId, TaskId, Timestamp, UserId, limits};
+use super::{CompanyId, DealId, InteractionId, PersonId, TaskId, Timestamp, UserId, limits};
 use crate::error::{Checker, Entity, Reason, ValidationError};
 use crate::normalize::{clean_multiline, required_line};
 
@@ -51,6 +51,8 @@ pub struct TaskInput {
     pub person_id: Option<PersonId>,
     /// The interaction it follows up.
     pub interaction_id: Option<InteractionId>,
+    /// The deal it moves forward.
+    pub deal_id: Option<DealId>,
 }
 
 impl TaskInput {
@@ -82,6 +84,7 @@ impl TaskInput {
                 "interaction_id",
                 self.interaction_id == Some(InteractionId::default()),
             ),
+            ("deal_id", self.deal_id == Some(DealId::default())),
         ] {
             if nil {
                 c.check::<()>(field, Err(Reason::InvalidId));
@@ -119,6 +122,8 @@ pub struct Task {
     pub person_id: Option<PersonId>,
     /// The interaction it follows up.
     pub interaction_id: Option<InteractionId>,
+    /// The deal it moves forward.
+    pub deal_id: Option<DealId>,
     /// Open or completed.
     pub status: TaskStatus,
     /// When it was completed.
@@ -157,6 +162,7 @@ impl Task {
             company_id: None,
             person_id: None,
             interaction_id: None,
+            deal_id: None,
             status: TaskStatus::Open,
             completed_at: None,
             completed_by: None,
@@ -181,6 +187,7 @@ impl Task {
             company_id: self.company_id,
             person_id: self.person_id,
             interaction_id: self.interaction_id,
+            deal_id: self.deal_id,
         }
     }
 
@@ -194,6 +201,7 @@ impl Task {
         self.company_id = input.company_id;
         self.person_id = input.person_id;
         self.interaction_id = input.interaction_id;
+        self.deal_id = input.deal_id;
     }
 
     /// True while it still needs doing.

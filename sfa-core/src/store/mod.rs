@@ -8,15 +8,18 @@
 mod activity;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+mod sales;
 pub mod sqlite;
 
+pub use crate::model::MasterKind;
 pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
+pub use sales::{DealsOf, SalesReadTx, SalesWriteTx};
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
 
 /// Queries available inside any transaction.
-pub trait ReadTx: ActivityReadTx {
+pub trait ReadTx: ActivityReadTx + SalesReadTx {
     /// How many users exist (active or not).
     fn user_count(&mut self) -> Result<u64>;
     /// A user by id.
@@ -71,7 +74,7 @@ pub struct IndexChange {
 /// `update_*` stores the record (whose `version` is already the new one) only if the
 /// stored version equals `expected_version`; otherwise it returns
 /// [`Error::Conflict`] (or [`Error::NotFound`]) and changes nothing.
-pub trait WriteTx: ReadTx + ActivityWriteTx {
+pub trait WriteTx: ReadTx + ActivityWriteTx + SalesWriteTx {
     /// Stores a new user.
     fn insert_user(&mut self, user: &User) -> Result<()>;
     /// Replaces a user if its stored version is `expected_version`.

@@ -5,9 +5,11 @@
 //! records that user as its author.
 
 mod agenda;
+mod deals;
 mod interactions;
 pub(crate) mod ledger;
 mod links;
+mod masters;
 mod notifications;
 mod refs;
 mod session;

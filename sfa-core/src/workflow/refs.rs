@@ -4,7 +4,8 @@
 
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{
-    Company, CompanyId, Interaction, InteractionId, Person, PersonId, Task, TaskId, UserId,
+    Company, CompanyId, Deal, DealId, Interaction, InteractionId, Person, PersonId, Task, TaskId,
+    UserId,
 };
 use crate::store::ReadTx;
 
@@ -21,6 +22,11 @@ pub(crate) fn person(tx: &mut dyn ReadTx, id: PersonId) -> Result<Person> {
 pub(crate) fn interaction(tx: &mut dyn ReadTx, id: InteractionId) -> Result<Interaction> {
     tx.get_interaction(id)?
         .ok_or_else(|| Error::not_found(Entity::Interaction, id))
+}
+
+pub(crate) fn deal(tx: &mut dyn ReadTx, id: DealId) -> Result<Deal> {
+    tx.get_deal(id)?
+        .ok_or_else(|| Error::not_found(Entity::Deal, id))
 }
 
 pub(crate) fn task(tx: &mut dyn ReadTx, id: TaskId) -> Result<Task> {
@@ -80,6 +86,14 @@ pub(crate) fn check_interaction_ref(
 ) -> Result<()> {
     match tx.get_interaction(id)? {
         None => Err(refuse(entity, "interaction_id", Reason::UnknownReference)),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The deal must exist.
+pub(crate) fn check_deal_ref(tx: &mut dyn ReadTx, entity: Entity, id: DealId) -> Result<()> {
+    match tx.get_deal(id)? {
+        None => Err(refuse(entity, "deal_id", Reason::UnknownReference)),
         Some(_) => Ok(()),
     }
 }

@@ -7,7 +7,8 @@
 
 use super::Session;
 use super::refs::{
-    check_active_user, check_company_ref, check_interaction_ref, check_person_refs, task,
+    check_active_user, check_company_ref, check_deal_ref, check_interaction_ref, check_person_refs,
+    task,
 };
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{
@@ -151,6 +152,11 @@ fn check_task_refs(tx: &mut dyn WriteTx, input: &TaskInput, current: Option<&Tas
         && current.is_none_or(|c| c.interaction_id != Some(interaction))
     {
         check_interaction_ref(tx, Entity::Task, interaction)?;
+    }
+    if let Some(deal) = input.deal_id
+        && current.is_none_or(|c| c.deal_id != Some(deal))
+    {
+        check_deal_ref(tx, Entity::Task, deal)?;
     }
     Ok(())
 }

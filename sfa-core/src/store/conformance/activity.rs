@@ -58,6 +58,7 @@ fn task(by: &User, due: Option<NaiveDate>) -> Task {
         company_id: None,
         person_id: None,
         interaction_id: None,
+        deal_id: None,
         status: TaskStatus::Open,
         completed_at: None,
         completed_by: None,

@@ -8,6 +8,7 @@
 //! the first broken rule, naming it.
 
 mod activity;
+mod sales;
 
 use chrono::{TimeZone, Utc};
 
@@ -28,6 +29,7 @@ pub fn run(make: &dyn Fn() -> Box<dyn Store>) {
     company_names_resolve(make().as_ref());
     changes_are_queued_for_the_search_index(make().as_ref());
     activity::run(make);
+    sales::run(make);
 }
 
 fn at(secs: i64) -> Timestamp {

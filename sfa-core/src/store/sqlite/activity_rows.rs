@@ -129,7 +129,7 @@ pub(super) fn interaction_params(
 }
 
 pub(super) const TASK_COLUMNS: &str = "id, kind, title, description, due_date, remind_at, assignee_id, company_id, person_id, \
-     interaction_id, status, completed_at, completed_by, created_at, created_by, updated_at, updated_by, version";
+     interaction_id, status, completed_at, completed_by, created_at, created_by, updated_at, updated_by, version, deal_id";
 
 pub(super) fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
     Ok(Task {
@@ -151,18 +151,19 @@ pub(super) fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
         updated_at: row.get::<_, Ts>(15)?.0,
         updated_by: row.get(16)?,
         version: row.get(17)?,
+        deal_id: row.get(18)?,
     })
 }
 
 pub(super) const INSERT_TASK: &str = "INSERT INTO tasks (id, kind, title, description, due_date, remind_at, assignee_id, company_id, \
      person_id, interaction_id, status, completed_at, completed_by, created_at, created_by, \
-     updated_at, updated_by, version) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+     updated_at, updated_by, version, deal_id) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
 pub(super) const UPDATE_TASK: &str = "UPDATE tasks SET kind = ?2, title = ?3, description = ?4, due_date = ?5, remind_at = ?6, \
      assignee_id = ?7, company_id = ?8, person_id = ?9, interaction_id = ?10, status = ?11, \
-     completed_at = ?12, completed_by = ?13, updated_at = ?16, updated_by = ?17, version = ?18 \
-     WHERE id = ?1 AND version = ?19";
+     completed_at = ?12, completed_by = ?13, updated_at = ?16, updated_by = ?17, version = ?18, \
+     deal_id = ?19 WHERE id = ?1 AND version = ?20";
 
 pub(super) fn task_params(t: &Task, expected: i64, f: Exec<'_>) -> rusqlite::Result<usize> {
     f(params![
@@ -184,6 +185,7 @@ pub(super) fn task_params(t: &Task, expected: i64, f: Exec<'_>) -> rusqlite::Res
         ts(&t.updated_at),
         t.updated_by,
         t.version,
+        t.deal_id,
         expected,
     ])
 }

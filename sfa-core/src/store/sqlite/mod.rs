@@ -9,6 +9,8 @@
 mod activity;
 mod activity_rows;
 mod rows;
+mod sales;
+mod sales_rows;
 mod schema;
 mod tx;
 

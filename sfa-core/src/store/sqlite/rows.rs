@@ -5,8 +5,8 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use rusqlite::{Row, params};
 
 use crate::model::{
-    Company, CompanyId, Person, PersonId, Role, Timestamp, User, UserId, format_timestamp,
-    parse_timestamp,
+    CampaignId, Company, CompanyId, ConfidenceId, DealId, Person, PersonId, ProductCategoryId,
+    ProductId, Role, StageId, Timestamp, User, UserId, format_timestamp, parse_timestamp,
 };
 
 /// Ids bind and read as their hyphenated text.
@@ -25,7 +25,17 @@ macro_rules! sql_id {
     )*};
 }
 pub(super) use sql_id;
-sql_id!(UserId, CompanyId, PersonId);
+sql_id!(
+    UserId,
+    CompanyId,
+    PersonId,
+    DealId,
+    CampaignId,
+    StageId,
+    ConfidenceId,
+    ProductCategoryId,
+    ProductId
+);
 
 /// Timestamps as stored text.
 pub(super) struct Ts(pub Timestamp);

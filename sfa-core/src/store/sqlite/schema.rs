@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_search_outbox.sql"),
     include_str!("migrations/003_interactions_tasks.sql"),
     include_str!("migrations/004_planned_interactions.sql"),
+    include_str!("migrations/005_deals.sql"),
 ];
 
 /// The schema version this build creates and understands.

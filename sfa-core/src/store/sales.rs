@@ -1,0 +1,54 @@
+//! The storage side of selling: master data and deals. Part of every
+//! [`super::ReadTx`] / [`super::WriteTx`].
+
+use crate::error::Result;
+use crate::model::{
+    CampaignId, CompanyId, Deal, DealId, ListQuery, Master, MasterId, MasterKind, ProductId, UserId,
+};
+
+/// Which deals to list; every list is ordered by (sort key, id), see
+/// [`Deal::sort_key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DealsOf {
+    /// The open deals a user owns.
+    OpenOwnedBy(UserId),
+    /// Every deal with a company.
+    Company(CompanyId),
+    /// The open deals with a line for the product.
+    OpenWithProduct(ProductId),
+    /// Every deal sourced from the campaign.
+    Campaign(CampaignId),
+}
+
+/// Selling queries available inside any transaction.
+pub trait SalesReadTx {
+    /// A master record by id.
+    fn get_master(&mut self, id: MasterId) -> Result<Option<Master>>;
+    /// Every master record of a kind (retired ones too), in the kind's order.
+    fn list_masters(&mut self, kind: MasterKind) -> Result<Vec<Master>>;
+    /// The master of a kind with exactly this name (a confidence level's label, a
+    /// product's code).
+    fn find_master(&mut self, kind: MasterKind, name: &str) -> Result<Option<Master>>;
+    /// True when a deal (or, for a category, a product) refers to the master.
+    fn master_in_use(&mut self, id: MasterId) -> Result<bool>;
+
+    /// A deal by id, with its lines.
+    fn get_deal(&mut self, id: DealId) -> Result<Option<Deal>>;
+    /// Deals ordered by (sort key, id), after `query.after`, at most `query.limit`.
+    fn list_deals(&mut self, of: DealsOf, query: &ListQuery) -> Result<Vec<Deal>>;
+}
+
+/// Selling changes, available inside a write transaction. `update_*` follow the
+/// versioning rule of [`super::WriteTx`].
+pub trait SalesWriteTx: SalesReadTx {
+    /// Stores a new master record.
+    fn insert_master(&mut self, master: &Master) -> Result<()>;
+    /// Replaces a master record if its stored version is `expected_version`.
+    fn update_master(&mut self, master: &Master, expected_version: i64) -> Result<()>;
+    /// Deletes a master record (the caller checks it is unused).
+    fn delete_master(&mut self, id: MasterId) -> Result<()>;
+    /// Stores a new deal with its lines.
+    fn insert_deal(&mut self, deal: &Deal) -> Result<()>;
+    /// Replaces a deal (and its lines) if its stored version is `expected_version`.
+    fn update_deal(&mut self, deal: &Deal, expected_version: i64) -> Result<()>;
+}

@@ -1,0 +1,247 @@
+//! [`SalesReadTx`] and [`SalesWriteTx`] on an open SQLite transaction.
+
+use rusqlite::types::ToSql;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::rows::Exec;
+use super::sales_rows::*;
+use super::tx::SqliteTx;
+use crate::error::{Entity, Error, Result};
+use crate::model::{Deal, DealId, DealLine, ListQuery, Master, MasterId};
+use crate::store::{DealsOf, MasterKind, SalesReadTx, SalesWriteTx};
+
+/// Where a kind of master lives and how it is read.
+struct Table {
+    name: &'static str,
+    columns: &'static str,
+    /// The column `find_master` matches.
+    key: &'static str,
+    order: &'static str,
+    from_row: fn(&Row<'_>) -> rusqlite::Result<Master>,
+}
+
+fn table(kind: MasterKind) -> Table {
+    match kind {
+        MasterKind::Campaign => Table {
+            name: "campaigns",
+            columns: CAMPAIGN_COLUMNS,
+            key: "name",
+            order: "starts_on, name, id",
+            from_row: |r| campaign_from_row(r).map(Master::Campaign),
+        },
+        MasterKind::Stage => Table {
+            name: "stages",
+            columns: STAGE_COLUMNS,
+            key: "name",
+            order: "position, id",
+            from_row: |r| stage_from_row(r).map(Master::Stage),
+        },
+        MasterKind::Confidence => Table {
+            name: "confidences",
+            columns: CONFIDENCE_COLUMNS,
+            key: "label",
+            order: "percentage DESC, label, id",
+            from_row: |r| confidence_from_row(r).map(Master::Confidence),
+        },
+        MasterKind::ProductCategory => Table {
+            name: "product_categories",
+            columns: CATEGORY_COLUMNS,
+            key: "name",
+            order: "name, id",
+            from_row: |r| category_from_row(r).map(Master::ProductCategory),
+        },
+        MasterKind::Product => Table {
+            name: "products",
+            columns: PRODUCT_COLUMNS,
+            key: "code",
+            order: "code, id",
+            from_row: |r| product_from_row(r).map(Master::Product),
+        },
+    }
+}
+
+/// Runs `f` with the master's parameters (in its column order, expected version last).
+fn master_params(m: &Master, expected: i64, f: Exec<'_>) -> rusqlite::Result<usize> {
+    match m {
+        Master::Campaign(m) => campaign_params(m, expected, f),
+        Master::Stage(m) => stage_params(m, expected, f),
+        Master::Confidence(m) => confidence_params(m, expected, f),
+        Master::ProductCategory(m) => category_params(m, expected, f),
+        Master::Product(m) => product_params(m, expected, f),
+    }
+}
+
+impl SqliteTx<'_> {
+    fn with_lines(&self, mut deals: Vec<Deal>) -> Result<Vec<Deal>> {
+        let mut lines = self.conn().prepare_cached(
+            "SELECT product_id, quantity, unit_price, amount FROM deal_lines \
+             WHERE deal_id = ? ORDER BY position",
+        )?;
+        for d in &mut deals {
+            d.lines = lines
+                .query_map([&d.id], |r| {
+                    Ok(DealLine {
+                        product_id: r.get(0)?,
+                        quantity: r.get::<_, Dec>(1)?.0,
+                        unit_price: r.get::<_, Dec>(2)?.0,
+                        amount: r.get::<_, Dec>(3)?.0,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(deals)
+    }
+
+    fn write_lines(&self, d: &Deal) -> Result<()> {
+        self.conn()
+            .prepare_cached("DELETE FROM deal_lines WHERE deal_id = ?")?
+            .execute([&d.id])?;
+        let mut add = self.conn().prepare_cached(
+            "INSERT INTO deal_lines (deal_id, position, product_id, quantity, unit_price, amount) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )?;
+        for (n, l) in d.lines.iter().enumerate() {
+            add.execute(params![
+                d.id,
+                n as i64,
+                l.product_id,
+                Dec(l.quantity),
+                Dec(l.unit_price),
+                Dec(l.amount)
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+impl SalesReadTx for SqliteTx<'_> {
+    fn get_master(&mut self, id: MasterId) -> Result<Option<Master>> {
+        let t = table(id.kind());
+        let sql = format!("SELECT {} FROM {} WHERE id = ?", t.columns, t.name);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        Ok(stmt.query_row([id.to_string()], t.from_row).optional()?)
+    }
+
+    fn list_masters(&mut self, kind: MasterKind) -> Result<Vec<Master>> {
+        let t = table(kind);
+        let sql = format!("SELECT {} FROM {} ORDER BY {}", t.columns, t.name, t.order);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([], t.from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn find_master(&mut self, kind: MasterKind, name: &str) -> Result<Option<Master>> {
+        let t = table(kind);
+        let sql = format!("SELECT {} FROM {} WHERE {} = ?", t.columns, t.name, t.key);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        Ok(stmt.query_row([name], t.from_row).optional()?)
+    }
+
+    fn master_in_use(&mut self, id: MasterId) -> Result<bool> {
+        let sql = match id {
+            MasterId::Campaign(_) => "SELECT EXISTS (SELECT 1 FROM deals WHERE campaign_id = ?)",
+            MasterId::Stage(_) => "SELECT EXISTS (SELECT 1 FROM deals WHERE stage_id = ?)",
+            MasterId::Confidence(_) => {
+                "SELECT EXISTS (SELECT 1 FROM deals WHERE confidence_id = ?)"
+            }
+            MasterId::ProductCategory(_) => {
+                "SELECT EXISTS (SELECT 1 FROM products WHERE category_id = ?)"
+            }
+            MasterId::Product(_) => "SELECT EXISTS (SELECT 1 FROM deal_lines WHERE product_id = ?)",
+        };
+        Ok(self
+            .conn()
+            .prepare_cached(sql)?
+            .query_row([id.to_string()], |r| r.get(0))?)
+    }
+
+    fn get_deal(&mut self, id: DealId) -> Result<Option<Deal>> {
+        let sql = format!("SELECT {DEAL_COLUMNS} FROM deals WHERE id = ?");
+        let deal = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([&id], deal_from_row)
+            .optional()?;
+        Ok(self.with_lines(deal.into_iter().collect())?.pop())
+    }
+
+    fn list_deals(&mut self, of: DealsOf, query: &ListQuery) -> Result<Vec<Deal>> {
+        let (filter, owner): (&str, String) = match of {
+            DealsOf::OpenOwnedBy(u) => ("owner_id = ? AND status = 'open'", u.to_string()),
+            DealsOf::Company(c) => ("company_id = ?", c.to_string()),
+            DealsOf::Campaign(c) => ("campaign_id = ?", c.to_string()),
+            DealsOf::OpenWithProduct(p) => (
+                "status = 'open' AND id IN (SELECT deal_id FROM deal_lines WHERE product_id = ?)",
+                p.to_string(),
+            ),
+        };
+        let mut sql = format!("SELECT {DEAL_COLUMNS} FROM deals WHERE {filter}");
+        let mut args: Vec<&dyn ToSql> = vec![&owner];
+        if let Some((key, id)) = &query.after {
+            sql.push_str(" AND (sort_key, id) > (?, ?)");
+            args.push(key);
+            args.push(id);
+        }
+        sql.push_str(" ORDER BY sort_key, id LIMIT ?");
+        let limit = i64::from(query.limit);
+        args.push(&limit);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let deals = stmt
+            .query_map(args.as_slice(), deal_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.with_lines(deals)
+    }
+}
+
+impl SalesWriteTx for SqliteTx<'_> {
+    fn insert_master(&mut self, master: &Master) -> Result<()> {
+        let t = table(master.id().kind());
+        self.insert(&insert_sql(t.name, t.columns), |run| {
+            master_params(master, 0, run)
+        })
+    }
+
+    fn update_master(&mut self, master: &Master, expected_version: i64) -> Result<()> {
+        let id = master.id();
+        let t = table(id.kind());
+        self.update(
+            &update_sql(t.name, t.columns),
+            id.entity(),
+            t.name,
+            id.to_string(),
+            expected_version,
+            |run| master_params(master, expected_version, run),
+        )
+    }
+
+    fn delete_master(&mut self, id: MasterId) -> Result<()> {
+        let t = table(id.kind());
+        let deleted = self
+            .conn()
+            .prepare_cached(&format!("DELETE FROM {} WHERE id = ?", t.name))?
+            .execute([id.to_string()])?;
+        if deleted == 0 {
+            return Err(Error::not_found(id.entity(), id));
+        }
+        Ok(())
+    }
+
+    fn insert_deal(&mut self, deal: &Deal) -> Result<()> {
+        self.insert(&insert_sql("deals", DEAL_COLUMNS), |run| {
+            deal_params(deal, 0, run)
+        })?;
+        self.write_lines(deal)
+    }
+
+    fn update_deal(&mut self, deal: &Deal, expected_version: i64) -> Result<()> {
+        self.update(
+            &update_sql("deals", DEAL_COLUMNS),
+            Entity::Deal,
+            "deals",
+            deal.id.to_string(),
+            expected_version,
+            |run| deal_params(deal, expected_version, run),
+        )?;
+        self.write_lines(deal)
+    }
+}
