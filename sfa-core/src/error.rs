@@ -246,6 +246,10 @@ pub enum Reason {
     BeforeCreation,
     /// A total that does not equal the sum of its parts.
     Mismatch,
+    /// Not a date like 2026-12-01.
+    InvalidDate,
+    /// Differs from the value an earlier row of the same record gave.
+    Inconsistent,
 }
 
 impl fmt::Display for Reason {
@@ -284,6 +288,10 @@ impl fmt::Display for Reason {
             Reason::InvalidNumber => f.write_str("is not a number like 1234.5"),
             Reason::BeforeCreation => f.write_str("is before the record was created"),
             Reason::Mismatch => f.write_str("does not equal the sum of the line amounts"),
+            Reason::InvalidDate => f.write_str("is not a date like 2026-12-01"),
+            Reason::Inconsistent => {
+                f.write_str("differs from the value on an earlier row of the same record")
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ pub(crate) struct Column {
 
 /// Columns that exports write but imports do not take (the library sets them).
 pub(crate) const READ_ONLY: &[&str] = &[
+    "line_amount",
     "created_at",
     "created_by",
     "updated_at",
@@ -197,6 +198,119 @@ pub(crate) const PERSON_COLUMNS: &[Column] = &[
     Column {
         field: "archived",
         aliases: &["archived", "アーカイブ"],
+    },
+];
+
+pub(crate) const DEAL_COLUMNS: &[Column] = &[
+    Column {
+        field: "deal_ref",
+        aliases: &[
+            "id",
+            "deal_id",
+            "deal_ref",
+            "案件id",
+            "案件番号",
+            "案件コード",
+        ],
+    },
+    Column {
+        field: "company_id",
+        aliases: &["company_id", "顧客id", "企業id"],
+    },
+    Column {
+        field: "company_name",
+        aliases: &[
+            "company_name",
+            "company",
+            "会社名",
+            "企業名",
+            "顧客名",
+            "社名",
+        ],
+    },
+    Column {
+        field: "name",
+        aliases: &["name", "deal", "deal_name", "案件名", "案件"],
+    },
+    Column {
+        field: "owner_email",
+        aliases: &[
+            "owner_email",
+            "owner",
+            "案件担当",
+            "担当者",
+            "担当者メール",
+            "担当者メールアドレス",
+        ],
+    },
+    Column {
+        field: "amount",
+        aliases: &["amount", "金額", "案件金額", "見込金額"],
+    },
+    Column {
+        field: "expected_close_on",
+        aliases: &[
+            "expected_close_on",
+            "close_date",
+            "受注予定日",
+            "完了予定日",
+        ],
+    },
+    Column {
+        field: "stage",
+        aliases: &["stage", "商談プロセス", "フェーズ", "商談フェーズ"],
+    },
+    Column {
+        field: "confidence",
+        aliases: &["confidence", "確度", "案件確度", "ヨミ"],
+    },
+    Column {
+        field: "campaign",
+        aliases: &[
+            "campaign",
+            "キャンペーン",
+            "マーケティング活動",
+            "施策",
+            "リードソース",
+        ],
+    },
+    Column {
+        field: "status",
+        aliases: &["status", "状態", "ステータス"],
+    },
+    Column {
+        field: "closed_on",
+        aliases: &["closed_on", "完了日", "受注日", "失注日"],
+    },
+    Column {
+        field: "lost_reason",
+        aliases: &["lost_reason", "失注理由"],
+    },
+    Column {
+        field: "notes",
+        aliases: &["notes", "note", "memo", "備考", "メモ"],
+    },
+    Column {
+        field: "product_code",
+        aliases: &[
+            "product_code",
+            "product",
+            "商材コード",
+            "商品コード",
+            "商材",
+        ],
+    },
+    Column {
+        field: "quantity",
+        aliases: &["quantity", "qty", "数量"],
+    },
+    Column {
+        field: "unit_price",
+        aliases: &["unit_price", "price", "単価"],
+    },
+    Column {
+        field: "created_at",
+        aliases: &["created_at", "作成日時", "登録日", "作成日"],
     },
 ];
 

@@ -89,7 +89,7 @@ impl Session {
     }
 }
 
-fn text(v: &Option<String>) -> String {
+pub(super) fn text(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
@@ -136,7 +136,7 @@ fn person_fields(p: &Person, company_name: &str) -> Vec<String> {
 }
 
 /// Formats records as CSV (CRLF, as spreadsheets expect) and writes them encoded.
-struct CsvOut<'h, W: Write> {
+pub(super) struct CsvOut<'h, W: Write> {
     output: W,
     encoding: CsvEncoding,
     header: &'h [&'h str],
@@ -145,7 +145,7 @@ struct CsvOut<'h, W: Write> {
 }
 
 impl<'h, W: Write> CsvOut<'h, W> {
-    fn new(mut output: W, encoding: CsvEncoding, header: &'h [&'h str]) -> Result<Self> {
+    pub(super) fn new(mut output: W, encoding: CsvEncoding, header: &'h [&'h str]) -> Result<Self> {
         if matches!(encoding, CsvEncoding::Auto | CsvEncoding::Utf8WithBom) {
             output.write_all(&[0xEF, 0xBB, 0xBF])?;
         }
@@ -188,7 +188,7 @@ impl<'h, W: Write> CsvOut<'h, W> {
         Ok(None)
     }
 
-    fn record(&mut self, entity: Entity, id: &str, fields: &[String]) -> Result<()> {
+    pub(super) fn record(&mut self, entity: Entity, id: &str, fields: &[String]) -> Result<()> {
         if let Some(i) = self.write_row(fields)? {
             return Err(Error::Unrepresentable {
                 entity,
@@ -200,7 +200,7 @@ impl<'h, W: Write> CsvOut<'h, W> {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<u64> {
+    pub(super) fn finish(mut self) -> Result<u64> {
         self.output.flush()?;
         Ok(self.records)
     }

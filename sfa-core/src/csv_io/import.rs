@@ -67,16 +67,9 @@ fn run_import<I: RowImporter>(
     options: &ImportOptions,
     importer: &mut I,
 ) -> Result<ImportReport> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(DecodingReader::new(input, options.encoding));
-    let mut row = StringRecord::new();
-    if !reader.read_record(&mut row).map_err(csv_error)? {
-        return Err(header_error("the file is empty".into()).into());
-    }
-    let map = ColumnMap::new(&row, I::COLUMNS, options.ignore_unknown_columns)?;
+    let (mut reader, map) = open_csv(input, options, I::COLUMNS)?;
     importer.check_header(&map)?;
+    let mut row = StringRecord::new();
     let now = session.now();
     session.write(|tx, me| {
         let mut report = ImportReport::default();
@@ -110,13 +103,31 @@ fn run_import<I: RowImporter>(
     })
 }
 
+/// A CSV reader in the file's encoding, past its header row, and the header's map.
+pub(super) fn open_csv<R: Read>(
+    input: R,
+    options: &ImportOptions,
+    columns: &'static [Column],
+) -> Result<(csv::Reader<DecodingReader<R>>, ColumnMap)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(DecodingReader::new(input, options.encoding));
+    let mut row = StringRecord::new();
+    if !reader.read_record(&mut row).map_err(csv_error)? {
+        return Err(header_error("the file is empty".into()).into());
+    }
+    let map = ColumnMap::new(&row, columns, options.ignore_unknown_columns)?;
+    Ok((reader, map))
+}
+
 /// A row must have the header's width; trailing empty fields (as spreadsheets write)
 /// are tolerated.
-fn fits(row: &StringRecord, width: usize) -> bool {
+pub(super) fn fits(row: &StringRecord, width: usize) -> bool {
     row.len() == width || (row.len() > width && row.iter().skip(width).all(|f| f.trim().is_empty()))
 }
 
-fn csv_error(e: csv::Error) -> Error {
+pub(super) fn csv_error(e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
         csv::ErrorKind::Io(io) => {
@@ -152,7 +163,7 @@ fn parse_archived(text: &str) -> Result<bool, Reason> {
 
 /// Validates the row's fields and merges the id, archive and reference errors found
 /// outside the input record, in column order.
-fn merge<T>(
+pub(super) fn merge<T>(
     entity: Entity,
     mut early: Vec<FieldError>,
     validated: Result<T, ValidationError>,
@@ -252,15 +263,18 @@ impl RowImporter for CompanyRows {
     }
 }
 
-/// Company references already resolved in this import, by id and by name.
+/// Resolves the company a row names, caching what it found, by id and by name.
 #[derive(Default)]
-struct PersonRows {
+pub(super) struct CompanyResolver {
     by_id: HashMap<CompanyId, bool>,
     by_name: HashMap<String, Result<CompanyId, Reason>>,
 }
 
-impl PersonRows {
-    fn resolve(
+impl CompanyResolver {
+    /// The row's company: by `company_id` (any existing company, archived ones
+    /// included, so that exports restore whole) or else by `company_name` (exactly one
+    /// non-archived company).
+    pub(super) fn resolve(
         &mut self,
         tx: &mut dyn WriteTx,
         map: &ColumnMap,
@@ -272,8 +286,6 @@ impl PersonRows {
                 Ok(id) => id,
                 Err(reason) => return fail("company_id", reason),
             };
-            // An explicit id may name an archived company: restoring an export must
-            // bring back archived companies' persons too. Names only match active ones.
             let exists = match self.by_id.get(&id) {
                 Some(&exists) => exists,
                 None => {
@@ -313,6 +325,12 @@ impl PersonRows {
     }
 }
 
+/// Persons name their company through the resolver.
+#[derive(Default)]
+struct PersonRows {
+    companies: CompanyResolver,
+}
+
 impl RowImporter for PersonRows {
     const COLUMNS: &'static [Column] = PERSON_COLUMNS;
 
@@ -343,7 +361,7 @@ impl RowImporter for PersonRows {
             &mut early,
             PersonId::new,
         )?;
-        let company_id = match self.resolve(tx, map, row)? {
+        let company_id = match self.companies.resolve(tx, map, row)? {
             Ok(id) => id,
             Err(e) => {
                 early.push(e);

@@ -1,4 +1,4 @@
-//! CSV import and export of the ledger (companies and persons).
+//! CSV import and export of the ledger (companies and persons) and of deals.
 //!
 //! # Encodings
 //! Imports read UTF-8 (with or without BOM) and Shift_JIS/CP932, the encoding Japanese
@@ -42,6 +42,39 @@
 //! included, so an export restores whole) or, when that is blank, by `company_name`:
 //! the exact name of exactly one non-archived company.
 //!
+//! # Deals
+//! One row per line item; a deal without line items is one row with the product
+//! columns blank. The rows of one deal are consecutive and share a `deal_ref`; the deal
+//! columns (everything but the product columns) are read from its first row, and later
+//! rows must leave them blank or repeat them exactly. A row with a blank `deal_ref` is
+//! a deal of its own. A `deal_ref` that is a UUID becomes the deal's id (it must not
+//! exist yet), so an export restores whole; any other text only groups rows.
+//!
+//! | field | accepted headers | value |
+//! |---|---|---|
+//! | `deal_ref` | id, deal_id, deal_ref, 案件ID, 案件番号, 案件コード | groups rows |
+//! | `company_id` / `company_name` (one required) | as for persons | the company |
+//! | `name` (required) | name, deal, deal_name, 案件名, 案件 | |
+//! | `owner_email` | owner, 案件担当, 担当者, 担当者メール | an active user's e-mail; blank = the importing user |
+//! | `amount` | 金額, 案件金額, 見込金額 | `1,234.5`, `￥1,200`, `1200円`; with lines, blank or their sum |
+//! | `expected_close_on` | close_date, 受注予定日, 完了予定日 | `2026-12-01` or `2026/12/01` |
+//! | `stage` | 商談プロセス, フェーズ, 商談フェーズ | a stage's name |
+//! | `confidence` | 確度, 案件確度, ヨミ | a confidence level's label |
+//! | `campaign` | キャンペーン, マーケティング活動, 施策, リードソース | a campaign's name |
+//! | `status` | 状態, ステータス | open / won / lost, 進行中 / 受注 / 失注; blank = open |
+//! | `closed_on` | 完了日, 受注日, 失注日 | required for won and lost deals, refused for open ones |
+//! | `lost_reason` | 失注理由 | lost deals only |
+//! | `notes` | note, memo, 備考, メモ | |
+//! | `product_code` | product, 商材コード, 商品コード, 商材 | a product's code |
+//! | `quantity` | qty, 数量 | required with a product; more than zero |
+//! | `unit_price` | price, 単価 | blank = the product's list price |
+//! | `created_at` | 作成日時, 登録日, 作成日 | when the deal was created (RFC 3339, or a date = midnight in Japan); blank = now |
+//!
+//! Masters must exist and not be retired, except on won or lost deals, which are
+//! history. A closed deal's close date must not be before its `created_at`: to load
+//! historical closed deals, give `created_at`. Exports also write `line_amount` and the
+//! audit columns, which imports ignore. An import's `imported` counts deals.
+//!
 //! # Rows
 //! Values are validated and normalised like the same fields in the API. Rows whose
 //! every field is blank are counted as blank and skipped. A row with more fields than
@@ -51,6 +84,7 @@
 //! and listed in [`ImportReport::skipped`].
 
 mod columns;
+mod deals;
 mod decode;
 mod export;
 mod import;

@@ -54,6 +54,18 @@ pub(crate) fn check_percentage(value: i32) -> Result<i32, Reason> {
     }
 }
 
+/// Parses decimal text as written in a CSV file (`1,234.5`, `１２３４`, `¥1,200`).
+pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, Reason> {
+    let folded = crate::normalize::fold_width(text.trim());
+    let cleaned: String = folded
+        .chars()
+        .filter(|c| !matches!(c, ',' | '¥' | '￥' | '円' | ' '))
+        .collect();
+    cleaned
+        .parse::<Decimal>()
+        .map_err(|_| Reason::InvalidNumber)
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
@@ -100,5 +112,13 @@ mod tests {
         assert_eq!(check_percentage(100), Ok(100));
         assert_eq!(check_percentage(101), Err(Reason::OutOfRange));
         assert_eq!(check_percentage(-1), Err(Reason::OutOfRange));
+    }
+
+    #[test]
+    fn csv_numbers_as_people_write_them() {
+        assert_eq!(parse_decimal("1,234.5"), Ok(d("1234.5")));
+        assert_eq!(parse_decimal("￥１，２００"), Ok(d("1200")));
+        assert_eq!(parse_decimal("1200円"), Ok(d("1200")));
+        assert_eq!(parse_decimal("abc"), Err(Reason::InvalidNumber));
     }
 }

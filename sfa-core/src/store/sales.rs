@@ -10,6 +10,8 @@ use crate::model::{
 /// [`Deal::sort_key`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DealsOf {
+    /// Every deal.
+    All,
     /// The open deals a user owns.
     OpenOwnedBy(UserId),
     /// Every deal with a company.

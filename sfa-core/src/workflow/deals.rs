@@ -10,8 +10,8 @@ use super::refs::{check_active_user, check_company_ref, company, deal};
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{
     CampaignId, CompanyId, DEFAULT_UTC_OFFSET_MINUTES, Deal, DealId, DealInput, DealLine,
-    DealStatus, MasterId, Page, PageRequest, ProductId, User, UserId, clean_lost_reason, into_page,
-    lines_total,
+    DealStatus, MasterId, Page, PageRequest, ProductId, Timestamp, User, UserId, clean_lost_reason,
+    into_page, lines_total,
 };
 use crate::store::{DealsOf, ReadTx, WriteTx};
 
@@ -23,33 +23,12 @@ impl Session {
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
-            let mut d = Deal {
-                id: DealId::new(),
-                company_id: input.company_id,
-                name: String::new(),
-                owner_id: me.id,
-                amount: None,
-                expected_close_on: None,
-                stage_id: None,
-                confidence_id: None,
-                campaign_id: None,
-                lines: Vec::new(),
-                notes: None,
-                status: DealStatus::Open,
-                closed_on: None,
-                lost_reason: None,
-                created_at: now,
-                created_by: me.id,
-                updated_at: now,
-                updated_by: me.id,
-                version: 1,
-            };
-            apply_input(tx, &mut d, input, None)?;
+            let mut d = new_deal(DealId::new(), me, now);
+            apply_input(tx, &mut d, input, None, false)?;
             tx.insert_deal(&d)?;
             Ok(d)
         })
     }
-
     /// A deal by id.
     pub fn get_deal(&self, id: DealId) -> Result<Deal> {
         self.read(|tx, _| deal(tx, id))
@@ -65,7 +44,7 @@ impl Session {
                 frozen(d, &input)?;
             }
             let before = d.clone();
-            apply_input(tx, d, input, Some(&before))
+            apply_input(tx, d, input, Some(&before), false)
         })
     }
 
@@ -193,6 +172,31 @@ impl Session {
     }
 }
 
+/// An empty open deal owned and created by `me`, to fill with [`apply_input`].
+pub(crate) fn new_deal(id: DealId, me: &User, now: Timestamp) -> Deal {
+    Deal {
+        id,
+        company_id: CompanyId::default(),
+        name: String::new(),
+        owner_id: me.id,
+        amount: None,
+        expected_close_on: None,
+        stage_id: None,
+        confidence_id: None,
+        campaign_id: None,
+        lines: Vec::new(),
+        notes: None,
+        status: DealStatus::Open,
+        closed_on: None,
+        lost_reason: None,
+        created_at: now,
+        created_by: me.id,
+        updated_at: now,
+        updated_by: me.id,
+        version: 1,
+    }
+}
+
 fn refuse(field: &'static str, reason: Reason) -> Error {
     ValidationError::single(Entity::Deal, field, reason).into()
 }
@@ -223,7 +227,12 @@ fn frozen(d: &Deal, input: &DealInput) -> Result<()> {
     Ok(())
 }
 
-fn close(d: &mut Deal, status: DealStatus, on: NaiveDate, reason: Option<String>) -> Result<()> {
+pub(crate) fn close(
+    d: &mut Deal,
+    status: DealStatus,
+    on: NaiveDate,
+    reason: Option<String>,
+) -> Result<()> {
     if !d.is_open() {
         return Err(refuse("status", Reason::NotWhile(d.status.as_str())));
     }
@@ -237,12 +246,14 @@ fn close(d: &mut Deal, status: DealStatus, on: NaiveDate, reason: Option<String>
 }
 
 /// Resolves validated input against the stored references and sets the deal's fields.
-/// References unchanged from `current` are kept even if retired or archived since.
-fn apply_input(
+/// References unchanged from `current` are kept even if retired or archived since;
+/// `history` (an imported closed deal) accepts retired masters too.
+pub(crate) fn apply_input(
     tx: &mut dyn WriteTx,
     d: &mut Deal,
     input: DealInput,
     current: Option<&Deal>,
+    history: bool,
 ) -> Result<()> {
     let changed = |old: Option<bool>| current.is_none() || old != Some(true);
     if changed(current.map(|c| c.company_id == input.company_id)) {
@@ -255,17 +266,17 @@ fn apply_input(
     if let Some(id) = input.stage_id
         && changed(current.map(|c| c.stage_id == Some(id)))
     {
-        check_master(tx, "stage_id", MasterId::Stage(id))?;
+        check_master(tx, "stage_id", MasterId::Stage(id), history)?;
     }
     if let Some(id) = input.confidence_id
         && changed(current.map(|c| c.confidence_id == Some(id)))
     {
-        check_master(tx, "confidence_id", MasterId::Confidence(id))?;
+        check_master(tx, "confidence_id", MasterId::Confidence(id), history)?;
     }
     if let Some(id) = input.campaign_id
         && changed(current.map(|c| c.campaign_id == Some(id)))
     {
-        check_master(tx, "campaign_id", MasterId::Campaign(id))?;
+        check_master(tx, "campaign_id", MasterId::Campaign(id), history)?;
     }
     let mut lines = Vec::with_capacity(input.lines.len());
     for line in &input.lines {
@@ -275,7 +286,7 @@ fn apply_input(
             Some(crate::model::Master::Product(p)) => p,
             _ => return Err(refuse("lines.product_id", Reason::UnknownReference)),
         };
-        if product.retired && !known {
+        if product.retired && !known && !history {
             return Err(refuse("lines.product_id", Reason::Inactive));
         }
         let price = line.unit_price.unwrap_or(product.unit_price);
@@ -303,11 +314,16 @@ fn apply_input(
     Ok(())
 }
 
-/// A master named on a deal must exist and not be retired.
-fn check_master(tx: &mut dyn ReadTx, field: &'static str, id: MasterId) -> Result<()> {
+/// A master named on a deal must exist and (unless for history) not be retired.
+fn check_master(
+    tx: &mut dyn ReadTx,
+    field: &'static str,
+    id: MasterId,
+    history: bool,
+) -> Result<()> {
     match tx.get_master(id)? {
         None => Err(refuse(field, Reason::UnknownReference)),
-        Some(m) if m.retired() => Err(refuse(field, Reason::Inactive)),
+        Some(m) if m.retired() && !history => Err(refuse(field, Reason::Inactive)),
         Some(_) => Ok(()),
     }
 }

@@ -5,7 +5,7 @@
 //! records that user as its author.
 
 mod agenda;
-mod deals;
+pub(crate) mod deals;
 mod interactions;
 pub(crate) mod ledger;
 mod links;

@@ -167,6 +167,7 @@ impl SalesReadTx for SqliteTx<'_> {
 
     fn list_deals(&mut self, of: DealsOf, query: &ListQuery) -> Result<Vec<Deal>> {
         let (filter, owner): (&str, String) = match of {
+            DealsOf::All => ("?1 = ?1", String::new()),
             DealsOf::OpenOwnedBy(u) => ("owner_id = ? AND status = 'open'", u.to_string()),
             DealsOf::Company(c) => ("company_id = ?", c.to_string()),
             DealsOf::Campaign(c) => ("campaign_id = ?", c.to_string()),
