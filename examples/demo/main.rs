@@ -4,12 +4,15 @@
 //! each run). Chapter 1 (`ledger.rs`) builds the customer ledger from sample Japanese
 //! data the way a salesperson would and shows what the library refuses and why;
 //! chapter 2 (`activity.rs`) plans and reports visits, hands out tasks, polls
-//! notifications, shows the agenda and exports it to a calendar.
+//! notifications, shows the agenda and exports it to a calendar; chapter 3
+//! (`deals.rs`) sets up master data, opens deals with products, wins and loses them
+//! and lists them.
 //!
 //! The demo runs on a hand-set clock that starts at 09:00 today (Japan time), so that
 //! it can move to the afternoon to report the morning's plans.
 
 mod activity;
+mod deals;
 mod ledger;
 
 use std::path::PathBuf;
@@ -63,6 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let added = ledger::run(&admin, &me, &path)?;
     activity::run(&sfa, &clock, &admin, &me, &added, &path)?;
+    deals::run(&clock, &admin, &me, &added, &path)?;
 
     println!("\nDone. The database stays at {}.", path.display());
     Ok(())

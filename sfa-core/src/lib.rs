@@ -3,7 +3,8 @@
 //! The core of an embeddable sales-force-automation (SFA) library for Japanese sales
 //! teams: the customer ledger (companies, persons), users, Japanese fuzzy search
 //! ([`search`]), interactions (visits, calls...), tasks, the notifications outbox, the
-//! agenda with its iCalendar export ([`ical`]), and the storage they live in. Storage sits behind the
+//! agenda with its iCalendar export ([`ical`]), master data and deals with exact
+//! amounts, and the storage they live in. Storage sits behind the
 //! [`store::Store`] trait; SQLite is the default.
 //!
 //! ```
