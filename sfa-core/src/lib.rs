@@ -92,6 +92,7 @@
 
 pub mod csv_io;
 mod error;
+pub mod forecast;
 pub mod ical;
 pub mod model;
 pub mod normalize;

@@ -13,7 +13,7 @@ pub mod sqlite;
 
 pub use crate::model::MasterKind;
 pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
-pub use sales::{DealsOf, SalesReadTx, SalesWriteTx};
+pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx};
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};

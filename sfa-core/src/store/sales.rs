@@ -1,9 +1,13 @@
 //! The storage side of selling: master data and deals. Part of every
 //! [`super::ReadTx`] / [`super::WriteTx`].
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
 use crate::error::Result;
 use crate::model::{
-    CampaignId, CompanyId, Deal, DealId, ListQuery, Master, MasterId, MasterKind, ProductId, UserId,
+    CampaignId, CompanyId, ConfidenceId, Deal, DealId, DealStatus, ListQuery, Master, MasterId,
+    MasterKind, ProductId, StageId, UserId,
 };
 
 /// Which deals to list; every list is ordered by (sort key, id), see
@@ -22,6 +26,30 @@ pub enum DealsOf {
     Campaign(CampaignId),
 }
 
+/// What a forecast needs of a deal (no name or notes), as [`SalesReadTx::scan_deals`]
+/// streams it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealScan {
+    /// The deal's owner.
+    pub owner_id: UserId,
+    /// Open, won or lost.
+    pub status: DealStatus,
+    /// Amount.
+    pub amount: Option<Decimal>,
+    /// Expected close date.
+    pub expected_close_on: Option<NaiveDate>,
+    /// Close date.
+    pub closed_on: Option<NaiveDate>,
+    /// Stage.
+    pub stage_id: Option<StageId>,
+    /// Confidence level.
+    pub confidence_id: Option<ConfidenceId>,
+    /// Source campaign.
+    pub campaign_id: Option<CampaignId>,
+    /// Line items: product and line amount, in order.
+    pub lines: Vec<(ProductId, Decimal)>,
+}
+
 /// Selling queries available inside any transaction.
 pub trait SalesReadTx {
     /// A master record by id.
@@ -38,6 +66,8 @@ pub trait SalesReadTx {
     fn get_deal(&mut self, id: DealId) -> Result<Option<Deal>>;
     /// Deals ordered by (sort key, id), after `query.after`, at most `query.limit`.
     fn list_deals(&mut self, of: DealsOf, query: &ListQuery) -> Result<Vec<Deal>>;
+    /// Calls `f` with every deal's forecast facts, in one pass, memory flat.
+    fn scan_deals(&mut self, f: &mut dyn FnMut(&DealScan) -> Result<()>) -> Result<()>;
 }
 
 /// Selling changes, available inside a write transaction. `update_*` follow the

@@ -6,6 +6,7 @@
 
 mod agenda;
 pub(crate) mod deals;
+mod forecast;
 mod interactions;
 pub(crate) mod ledger;
 mod links;

@@ -7,8 +7,11 @@ use super::rows::Exec;
 use super::sales_rows::*;
 use super::tx::SqliteTx;
 use crate::error::{Entity, Error, Result};
-use crate::model::{Deal, DealId, DealLine, ListQuery, Master, MasterId};
-use crate::store::{DealsOf, MasterKind, SalesReadTx, SalesWriteTx};
+use rust_decimal::Decimal;
+
+use super::activity_rows::Day;
+use crate::model::{Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId};
+use crate::store::{DealScan, DealsOf, MasterKind, SalesReadTx, SalesWriteTx};
 
 /// Where a kind of master lives and how it is read.
 struct Table {
@@ -192,6 +195,70 @@ impl SalesReadTx for SqliteTx<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.with_lines(deals)
     }
+
+    fn scan_deals(&mut self, f: &mut dyn FnMut(&DealScan) -> Result<()>) -> Result<()> {
+        // Deals and lines both in deal id order, merged as they stream.
+        let mut deals = self.conn().prepare(
+            "SELECT id, owner_id, status, amount, expected_close_on, closed_on, stage_id, \
+             confidence_id, campaign_id FROM deals ORDER BY id",
+        )?;
+        let mut lines = self.conn().prepare(
+            "SELECT deal_id, product_id, amount FROM deal_lines ORDER BY deal_id, position",
+        )?;
+        let mut line_rows = lines.query([])?;
+        let next_line =
+            |rows: &mut rusqlite::Rows<'_>| -> Result<Option<(String, ProductId, Decimal)>> {
+                Ok(match rows.next()? {
+                    Some(r) => Some((r.get(0)?, r.get(1)?, r.get::<_, Dec>(2)?.0)),
+                    None => None,
+                })
+            };
+        let mut pending = next_line(&mut line_rows)?;
+        let mut rows = deals.query([])?;
+        let mut scan = DealScan {
+            owner_id: Default::default(),
+            status: DealStatus::Open,
+            amount: None,
+            expected_close_on: None,
+            closed_on: None,
+            stage_id: None,
+            confidence_id: None,
+            campaign_id: None,
+            lines: Vec::new(),
+        };
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            scan.owner_id = r.get(1)?;
+            scan.status = scan_status(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?;
+            scan.amount = r.get::<_, Option<Dec>>(3)?.map(|d| d.0);
+            scan.expected_close_on = r.get::<_, Option<Day>>(4)?.map(|d| d.0);
+            scan.closed_on = r.get::<_, Option<Day>>(5)?.map(|d| d.0);
+            scan.stage_id = r.get(6)?;
+            scan.confidence_id = r.get(7)?;
+            scan.campaign_id = r.get(8)?;
+            scan.lines.clear();
+            while let Some((deal, product, amount)) = &pending {
+                if *deal != id {
+                    break;
+                }
+                scan.lines.push((*product, *amount));
+                pending = next_line(&mut line_rows)?;
+            }
+            f(&scan)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the stored status of a scanned deal.
+fn scan_status(text: &str) -> rusqlite::Result<DealStatus> {
+    DealStatus::parse(text).map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            1,
+            rusqlite::types::Type::Text,
+            "unknown deal status".into(),
+        )
+    })
 }
 
 impl SalesWriteTx for SqliteTx<'_> {
