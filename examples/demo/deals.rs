@@ -20,7 +20,7 @@ pub fn run(
     me: &Session,
     added: &Added,
     path: &Path,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<Catalog, Box<dyn std::error::Error>> {
     step("21. The admin sets up master data (testkit/catalog.rs makes the calls)");
     let c = Catalog::create(admin);
     let stages: Vec<String> = c
@@ -147,7 +147,7 @@ pub fn run(
     let file = std::io::BufWriter::new(std::fs::File::create(&out_path)?);
     let deals = me.export_deals_csv(file, &ExportOptions::default())?;
     println!("   wrote {deals} deals to {}", out_path.display());
-    Ok(())
+    Ok(c)
 }
 
 fn print_deal(d: &Deal) {

@@ -1,0 +1,145 @@
+"""The pandas side of `cargo bench --bench forecast`: the same monthly forecast by owner,
+computed four ways, with timings and the exact result printed as JSON on stdout.
+
+    python forecast_pandas.py DIR FIRST_MONTH LAST_MONTH
+
+DIR holds deals.csv, stages.csv, confidences.csv (written by the Rust benchmark) and
+team.sqlite (the same deals in the library's database). Months are YYYY-MM.
+
+1. float64 groupby on a frame loaded beforehand (the usual analyst's way);
+2. exact decimal.Decimal arithmetic on a frame loaded beforehand (object columns);
+3. read_csv + float64 groupby, end to end;
+4. read_sql (sqlite3) + float64 groupby, end to end.
+
+The rule is the library's: an open deal counts in the month of its expected close date
+with probability = its confidence level's percentage, else its stage's default, else
+none (pipeline only); a won deal counts as won in the month it closed.
+"""
+
+import decimal
+import json
+import sqlite3
+import sys
+import time
+
+import pandas as pd
+
+decimal.getcontext().prec = 60
+D = decimal.Decimal
+HUNDRED = D(100)
+
+
+def load_csv(d):
+    deals = pd.read_csv(
+        f"{d}/deals.csv",
+        dtype={"owner": str, "status": str, "amount": str, "expected_close_on": str,
+               "closed_on": str, "stage": str, "confidence": str},
+        keep_default_na=False,
+    )
+    stages = pd.read_csv(f"{d}/stages.csv", dtype={"stage": str}, keep_default_na=False)
+    levels = pd.read_csv(f"{d}/confidences.csv", dtype={"confidence": str}, keep_default_na=False)
+    return deals, stages, levels
+
+
+def load_sql(d):
+    con = sqlite3.connect(f"{d}/team.sqlite")
+    deals = pd.read_sql_query(
+        "SELECT owner_id AS owner, status, amount, expected_close_on, closed_on, "
+        "stage_id AS stage, confidence_id AS confidence FROM deals", con)
+    stages = pd.read_sql_query(
+        "SELECT id AS stage, default_percentage AS stage_pct FROM stages", con)
+    levels = pd.read_sql_query(
+        "SELECT id AS confidence, percentage AS confidence_pct FROM confidences", con)
+    con.close()
+    return deals, stages, levels
+
+
+def prepare(deals, stages, levels):
+    """Probabilities and months, the same for both arithmetics."""
+    m = deals.merge(levels, how="left", on="confidence").merge(stages, how="left", on="stage")
+    m["pct"] = pd.to_numeric(m["confidence_pct"], errors="coerce").fillna(
+        pd.to_numeric(m["stage_pct"], errors="coerce"))
+    m["open_month"] = m["expected_close_on"].fillna("").astype(str).str[:7]
+    m["won_month"] = m["closed_on"].fillna("").astype(str).str[:7]
+    return m
+
+
+def forecast_float(m, first, last):
+    amount = pd.to_numeric(m["amount"], errors="coerce").fillna(0.0)
+    is_open = (m["status"] == "open") & (m["open_month"] >= first) & (m["open_month"] <= last)
+    is_won = (m["status"] == "won") & (m["won_month"] >= first) & (m["won_month"] <= last)
+    o = pd.DataFrame({"month": m["open_month"][is_open], "owner": m["owner"][is_open],
+                      "pipeline": amount[is_open],
+                      "weighted": (amount * m["pct"].fillna(0) / 100.0)[is_open]})
+    w = pd.DataFrame({"month": m["won_month"][is_won], "owner": m["owner"][is_won],
+                      "won": amount[is_won]})
+    og = o.groupby(["month", "owner"]).agg(deal_count=("pipeline", "size"),
+                                           pipeline=("pipeline", "sum"),
+                                           weighted=("weighted", "sum"))
+    wg = w.groupby(["month", "owner"]).agg(won_count=("won", "size"), won=("won", "sum"))
+    out = og.join(wg, how="outer").fillna(0)
+    out["expected"] = out["won"] + out["weighted"]
+    return out
+
+
+def forecast_decimal(m, first, last):
+    is_open = (m["status"] == "open") & (m["open_month"] >= first) & (m["open_month"] <= last)
+    is_won = (m["status"] == "won") & (m["won_month"] >= first) & (m["won_month"] <= last)
+    amount = m["amount"].map(lambda s: D(s) if s not in ("", None) else D(0))
+    pct = m["pct"].map(lambda p: None if p != p else D(int(p)))
+    weighted = [a * p / HUNDRED if p is not None else D(0) for a, p in zip(amount, pct)]
+    o = pd.DataFrame({"month": m["open_month"][is_open], "owner": m["owner"][is_open],
+                      "pipeline": amount[is_open],
+                      "weighted": pd.Series(weighted, index=m.index, dtype=object)[is_open]})
+    w = pd.DataFrame({"month": m["won_month"][is_won], "owner": m["owner"][is_won],
+                      "won": amount[is_won]})
+    og = o.groupby(["month", "owner"]).agg(deal_count=("pipeline", "size"),
+                                           pipeline=("pipeline", "sum"),
+                                           weighted=("weighted", "sum"))
+    wg = w.groupby(["month", "owner"]).agg(won_count=("won", "size"), won=("won", "sum"))
+    return og, wg
+
+
+def text(d):
+    return format(d.normalize(), "f")
+
+
+def timed(f):
+    start = time.perf_counter()
+    value = f()
+    return value, time.perf_counter() - start
+
+
+def main():
+    d, first, last = sys.argv[1], sys.argv[2], sys.argv[3]
+    deals, stages, levels = load_csv(d)
+    m = prepare(deals, stages, levels)
+
+    _, float_s = timed(lambda: forecast_float(prepare(deals, stages, levels), first, last))
+    (og, wg), decimal_s = timed(lambda: forecast_decimal(prepare(deals, stages, levels), first, last))
+    _, csv_s = timed(lambda: forecast_float(prepare(*load_csv(d)), first, last))
+    _, sql_s = timed(lambda: forecast_float(prepare(*load_sql(d)), first, last))
+
+    exact = {}
+    for (month, owner), r in og.iterrows():
+        exact[f"{month}|{owner}"] = {
+            "deal_count": int(r["deal_count"]), "pipeline": text(r["pipeline"]),
+            "weighted": text(r["weighted"]), "won_count": 0, "won": "0"}
+    for (month, owner), r in wg.iterrows():
+        row = exact.setdefault(f"{month}|{owner}", {
+            "deal_count": 0, "pipeline": "0", "weighted": "0"})
+        row["won_count"] = int(r["won_count"])
+        row["won"] = text(r["won"])
+    print(json.dumps({
+        "pandas": pd.__version__,
+        "rows": len(deals),
+        "float_preloaded_s": float_s,
+        "decimal_preloaded_s": decimal_s,
+        "read_csv_end_to_end_s": csv_s,
+        "read_sql_end_to_end_s": sql_s,
+        "exact": exact,
+    }))
+
+
+if __name__ == "__main__":
+    main()
