@@ -39,6 +39,10 @@ pub enum Entity {
     Product,
     /// A [`crate::Deal`].
     Deal,
+    /// A [`crate::Team`].
+    Team,
+    /// A [`crate::BusinessCard`].
+    BusinessCard,
 }
 
 impl fmt::Display for Entity {
@@ -58,6 +62,8 @@ impl fmt::Display for Entity {
             Entity::ProductCategory => "product category",
             Entity::Product => "product",
             Entity::Deal => "deal",
+            Entity::Team => "team",
+            Entity::BusinessCard => "business card",
         })
     }
 }

@@ -105,13 +105,15 @@ pub use error::{
     Entity, Error, FieldError, Reason, Result, RowError, RowProblem, StorageError, ValidationError,
 };
 pub use model::{
-    Agenda, AgendaRequest, AgendaTask, Campaign, CampaignId, CampaignInput, Company, CompanyId,
-    CompanyInput, Confidence, ConfidenceId, ConfidenceInput, Deal, DealId, DealInput, DealLine,
-    DealLineInput, DealStatus, Interaction, InteractionId, InteractionInput, InteractionKind,
-    InteractionStatus, Master, MasterId, MasterKind, Notification, NotificationId,
-    NotificationKind, Page, PageRequest, Person, PersonId, PersonInput, Product, ProductCategory,
-    ProductCategoryId, ProductCategoryInput, ProductId, ProductInput, ReportInput, Role, Stage,
-    StageId, StageInput, Task, TaskId, TaskInput, TaskKind, TaskStatus, Timestamp, User, UserId,
+    Agenda, AgendaRequest, AgendaTask, BoardRequest, BusinessCard, Campaign, CampaignId,
+    CampaignInput, CardId, CardStatus, Company, CompanyChoice, CompanyId, CompanyInput, Confidence,
+    ConfidenceId, ConfidenceInput, Deal, DealId, DealInput, DealLine, DealLineInput, DealStatus,
+    DuplicateHint, DuplicateReason, ImageType, Interaction, InteractionId, InteractionInput,
+    InteractionKind, InteractionStatus, Master, MasterId, MasterKind, MemberBoard, Notification,
+    NotificationId, NotificationKind, Page, PageRequest, Person, PersonChoice, PersonId,
+    PersonInput, Product, ProductCategory, ProductCategoryId, ProductCategoryInput, ProductId,
+    ProductInput, ReportInput, Role, Stage, StageId, StageInput, Task, TaskId, TaskInput, TaskKind,
+    TaskStatus, Team, TeamBoard, TeamId, TeamInput, Timestamp, TranscribeInput, User, UserId,
     UserInput,
 };
 pub use rust_decimal::Decimal;
@@ -119,4 +121,5 @@ pub use search::{HitKind, SearchHit, SearchRequest, SearchScope};
 pub use workflow::{
     CONFIRMATION_TITLE_PREFIX, CompanyLinks, ContactLinks, EAGER_INDEX_CHANGES,
     MAX_ICAL_INTERACTIONS, MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS, Session, Sfa,
+    Transcription,
 };

@@ -104,3 +104,11 @@ define_id!(
     /// Identifies a [`crate::Product`].
     ProductId
 );
+define_id!(
+    /// Identifies a [`crate::Team`].
+    TeamId
+);
+define_id!(
+    /// Identifies a [`crate::BusinessCard`].
+    CardId
+);

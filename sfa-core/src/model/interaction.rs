@@ -131,7 +131,11 @@ fn check_times(
 
 /// Drops repeats (keeping the first), refuses nil ids, an empty list when `required`,
 /// and lists longer than [`limits::LIST_ITEMS`].
-fn id_list<T: Copy + PartialEq>(ids: &[T], nil: T, required: bool) -> Result<Vec<T>, Reason> {
+pub(crate) fn id_list<T: Copy + PartialEq>(
+    ids: &[T],
+    nil: T,
+    required: bool,
+) -> Result<Vec<T>, Reason> {
     if ids.contains(&nil) {
         return Err(Reason::InvalidId);
     }

@@ -56,6 +56,7 @@ macro_rules! stored_enum {
 }
 
 mod agenda;
+mod card;
 mod company;
 mod deal;
 mod ids;
@@ -67,16 +68,21 @@ mod notification;
 mod page;
 mod person;
 mod task;
+mod team;
 mod time;
 mod user;
 
 pub use agenda::{Agenda, AgendaRequest, AgendaTask, DEFAULT_UTC_OFFSET_MINUTES};
+pub use card::{
+    BusinessCard, CardStatus, CompanyChoice, DuplicateHint, DuplicateReason, ImageType,
+    MAX_CARD_IMAGE_BYTES, PersonChoice, TranscribeInput,
+};
 pub use company::{Company, CompanyInput};
 pub use deal::{Deal, DealInput, DealLine, DealLineInput, DealStatus, MAX_DEAL_LINES};
 pub(crate) use deal::{clean_lost_reason, lines_total};
 pub use ids::{
-    CampaignId, CompanyId, ConfidenceId, DealId, InteractionId, NotificationId, PersonId,
-    ProductCategoryId, ProductId, StageId, TaskId, UserId,
+    CampaignId, CardId, CompanyId, ConfidenceId, DealId, InteractionId, NotificationId, PersonId,
+    ProductCategoryId, ProductId, StageId, TaskId, TeamId, UserId,
 };
 pub use interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionStatus, ReportInput,
@@ -90,6 +96,9 @@ pub(crate) use page::into_page;
 pub use page::{ListQuery, MAX_PAGE_SIZE, Page, PageRequest};
 pub use person::{Person, PersonInput};
 pub use task::{Task, TaskInput, TaskKind, TaskStatus};
+pub use team::{
+    BOARD_DAYS, BOARD_LIST_LIMIT, BoardRequest, MemberBoard, Team, TeamBoard, TeamInput,
+};
 pub use time::{
     Clock, SystemClock, Timestamp, format_timestamp, parse_timestamp, truncate_to_millis,
 };

@@ -41,6 +41,19 @@ pub trait ActivityReadTx {
     fn open_tasks(&mut self, user: UserId, due_by: NaiveDate) -> Result<Vec<Task>>;
     /// The tasks that follow up an interaction, oldest first.
     fn interaction_tasks(&mut self, id: InteractionId) -> Result<Vec<Task>>;
+
+    /// The interactions (any status) one of `users` takes part in that start in
+    /// `[from, to)`, by start then id.
+    fn interactions_starting(
+        &mut self,
+        users: &[UserId],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Interaction>>;
+    /// How many open tasks `user` has, and how many of them are due before `today`.
+    fn task_counts(&mut self, user: UserId, today: NaiveDate) -> Result<(u64, u64)>;
+    /// The open tasks of `user` due before `today`, oldest due first, at most `limit`.
+    fn overdue_tasks(&mut self, user: UserId, today: NaiveDate, limit: u32) -> Result<Vec<Task>>;
 }
 
 /// Activity changes, available inside a write transaction. `update_*` follow the

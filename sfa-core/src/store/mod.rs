@@ -10,16 +10,18 @@ mod activity;
 pub mod conformance;
 mod sales;
 pub mod sqlite;
+mod teams;
 
 pub use crate::model::MasterKind;
 pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
 pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx};
+pub use teams::{TeamReadTx, TeamWriteTx};
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
 
 /// Queries available inside any transaction.
-pub trait ReadTx: ActivityReadTx + SalesReadTx {
+pub trait ReadTx: ActivityReadTx + SalesReadTx + TeamReadTx {
     /// How many users exist (active or not).
     fn user_count(&mut self) -> Result<u64>;
     /// A user by id.
@@ -45,6 +47,10 @@ pub trait ReadTx: ActivityReadTx + SalesReadTx {
         query: &ListQuery,
     ) -> Result<Vec<Person>>;
 
+    /// Persons (archived ones too) that match: by normalised e-mail, by E.164 phone
+    /// (office or mobile), or by exact name at a company. At most 50.
+    fn find_persons(&mut self, by: PersonMatch<'_>) -> Result<Vec<Person>>;
+
     /// The oldest `limit` queued search-index changes after sequence `after` (all, when
     /// `None`).
     fn pending_index_changes(&mut self, after: Option<i64>, limit: u32)
@@ -53,6 +59,17 @@ pub trait ReadTx: ActivityReadTx + SalesReadTx {
     fn pending_index_change_count(&mut self) -> Result<u64>;
     /// The sequence number of the newest queued change (what this snapshot reflects).
     fn last_index_change_seq(&mut self) -> Result<Option<i64>>;
+}
+
+/// How [`ReadTx::find_persons`] matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonMatch<'a> {
+    /// The same e-mail address.
+    Email(&'a str),
+    /// The same office or mobile phone (E.164).
+    Phone(&'a str),
+    /// The same name at the company.
+    NameAtCompany(CompanyId, &'a str),
 }
 
 /// A record whose search-index entry must be rewritten (or removed, if it is gone).
@@ -74,7 +91,7 @@ pub struct IndexChange {
 /// `update_*` stores the record (whose `version` is already the new one) only if the
 /// stored version equals `expected_version`; otherwise it returns
 /// [`Error::Conflict`] (or [`Error::NotFound`]) and changes nothing.
-pub trait WriteTx: ReadTx + ActivityWriteTx + SalesWriteTx {
+pub trait WriteTx: ReadTx + ActivityWriteTx + SalesWriteTx + TeamWriteTx {
     /// Stores a new user.
     fn insert_user(&mut self, user: &User) -> Result<()>;
     /// Replaces a user if its stored version is `expected_version`.

@@ -68,6 +68,12 @@ pub trait SalesReadTx {
     fn list_deals(&mut self, of: DealsOf, query: &ListQuery) -> Result<Vec<Deal>>;
     /// Calls `f` with every deal's forecast facts, in one pass, memory flat.
     fn scan_deals(&mut self, f: &mut dyn FnMut(&DealScan) -> Result<()>) -> Result<()>;
+    /// Calls `f` with the forecast facts of the open deals of `owners` (without lines).
+    fn scan_open_deals(
+        &mut self,
+        owners: &[UserId],
+        f: &mut dyn FnMut(&DealScan) -> Result<()>,
+    ) -> Result<()>;
 }
 
 /// Selling changes, available inside a write transaction. `update_*` follow the

@@ -83,6 +83,7 @@ pub(crate) fn load_dataset(tx: &mut dyn ReadTx) -> Result<Dataset> {
             index.insert(m.id(), i);
         }
     }
+    super::teams::add_teams(tx, &mut b)?;
     let mut owners: HashMap<UserId, u32> = HashMap::new();
     let lookup = |index: &HashMap<MasterId, u32>, key: Option<MasterId>| {
         key.and_then(|k| index.get(&k).copied())

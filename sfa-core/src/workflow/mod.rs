@@ -5,6 +5,7 @@
 //! records that user as its author.
 
 mod agenda;
+mod cards;
 pub(crate) mod deals;
 mod forecast;
 mod interactions;
@@ -15,9 +16,11 @@ mod notifications;
 mod refs;
 mod session;
 mod tasks;
+mod teams;
 mod users;
 
 pub use agenda::MAX_ICAL_INTERACTIONS;
+pub use cards::Transcription;
 pub use links::{CompanyLinks, ContactLinks};
 pub use notifications::{MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS};
 pub use session::{EAGER_INDEX_CHANGES, Session, Sfa};

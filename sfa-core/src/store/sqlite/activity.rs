@@ -139,6 +139,50 @@ impl ActivityReadTx for SqliteTx<'_> {
         let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE interaction_id = ? ORDER BY id");
         self.tasks(&sql, &[&id])
     }
+
+    fn interactions_starting(
+        &mut self,
+        users: &[UserId],
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Interaction>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Driven by the start index over the window; DISTINCT as two members may share
+        // an interaction.
+        let columns = qualified(INTERACTION_COLUMNS, "i");
+        let marks = vec!["?"; users.len()].join(", ");
+        let sql = format!(
+            "SELECT DISTINCT {columns} FROM interactions i CROSS JOIN interaction_participants p \
+             ON p.interaction_id = i.id \
+             WHERE i.starts_at >= ? AND i.starts_at < ? AND p.user_id IN ({marks}) \
+             ORDER BY i.starts_at, i.id"
+        );
+        let (from, to) = (ts(&from), ts(&to));
+        let mut args: Vec<&dyn ToSql> = vec![&from, &to];
+        args.extend(users.iter().map(|u| u as &dyn ToSql));
+        self.interactions(&sql, &args)
+    }
+
+    fn task_counts(&mut self, user: UserId, today: NaiveDate) -> Result<(u64, u64)> {
+        let (open, overdue): (i64, i64) = self
+            .conn()
+            .prepare_cached(
+                "SELECT count(*), count(*) FILTER (WHERE due_date < ?2) FROM tasks \
+                 WHERE assignee_id = ?1 AND status = 'open'",
+            )?
+            .query_row(params![user, Day(today)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((open.max(0) as u64, overdue.max(0) as u64))
+    }
+
+    fn overdue_tasks(&mut self, user: UserId, today: NaiveDate, limit: u32) -> Result<Vec<Task>> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE assignee_id = ?1 AND status = 'open' \
+             AND due_date < ?2 ORDER BY due_date, id LIMIT ?3"
+        );
+        self.tasks(&sql, &[&user, &Day(today), &i64::from(limit)])
+    }
 }
 
 impl ActivityWriteTx for SqliteTx<'_> {

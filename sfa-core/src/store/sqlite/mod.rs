@@ -12,6 +12,7 @@ mod rows;
 mod sales;
 mod sales_rows;
 mod schema;
+mod teams;
 mod tx;
 
 use std::path::Path;

@@ -5,8 +5,9 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 use rusqlite::{Row, params};
 
 use crate::model::{
-    CampaignId, Company, CompanyId, ConfidenceId, DealId, Person, PersonId, ProductCategoryId,
-    ProductId, Role, StageId, Timestamp, User, UserId, format_timestamp, parse_timestamp,
+    CampaignId, CardId, Company, CompanyId, ConfidenceId, DealId, Person, PersonId,
+    ProductCategoryId, ProductId, Role, StageId, TeamId, Timestamp, User, UserId, format_timestamp,
+    parse_timestamp,
 };
 
 /// Ids bind and read as their hyphenated text.
@@ -34,7 +35,9 @@ sql_id!(
     StageId,
     ConfidenceId,
     ProductCategoryId,
-    ProductId
+    ProductId,
+    TeamId,
+    CardId
 );
 
 /// Timestamps as stored text.

@@ -10,7 +10,9 @@ use crate::error::{Entity, Error, Result};
 use rust_decimal::Decimal;
 
 use super::activity_rows::Day;
-use crate::model::{Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId};
+use crate::model::{
+    Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId, UserId,
+};
 use crate::store::{DealScan, DealsOf, MasterKind, SalesReadTx, SalesWriteTx};
 
 /// Where a kind of master lives and how it is read.
@@ -198,10 +200,9 @@ impl SalesReadTx for SqliteTx<'_> {
 
     fn scan_deals(&mut self, f: &mut dyn FnMut(&DealScan) -> Result<()>) -> Result<()> {
         // Deals and lines both in deal id order, merged as they stream.
-        let mut deals = self.conn().prepare(
-            "SELECT id, owner_id, status, amount, expected_close_on, closed_on, stage_id, \
-             confidence_id, campaign_id FROM deals ORDER BY id",
-        )?;
+        let mut deals = self
+            .conn()
+            .prepare(&format!("SELECT {SCAN_COLUMNS} FROM deals ORDER BY id"))?;
         let mut lines = self.conn().prepare(
             "SELECT deal_id, product_id, amount FROM deal_lines ORDER BY deal_id, position",
         )?;
@@ -215,28 +216,10 @@ impl SalesReadTx for SqliteTx<'_> {
             };
         let mut pending = next_line(&mut line_rows)?;
         let mut rows = deals.query([])?;
-        let mut scan = DealScan {
-            owner_id: Default::default(),
-            status: DealStatus::Open,
-            amount: None,
-            expected_close_on: None,
-            closed_on: None,
-            stage_id: None,
-            confidence_id: None,
-            campaign_id: None,
-            lines: Vec::new(),
-        };
+        let mut scan = empty_scan();
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
-            scan.owner_id = r.get(1)?;
-            scan.status = scan_status(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?;
-            scan.amount = r.get::<_, Option<Dec>>(3)?.map(|d| d.0);
-            scan.expected_close_on = r.get::<_, Option<Day>>(4)?.map(|d| d.0);
-            scan.closed_on = r.get::<_, Option<Day>>(5)?.map(|d| d.0);
-            scan.stage_id = r.get(6)?;
-            scan.confidence_id = r.get(7)?;
-            scan.campaign_id = r.get(8)?;
-            scan.lines.clear();
+            read_scan(r, &mut scan)?;
             while let Some((deal, product, amount)) = &pending {
                 if *deal != id {
                     break;
@@ -248,6 +231,60 @@ impl SalesReadTx for SqliteTx<'_> {
         }
         Ok(())
     }
+
+    fn scan_open_deals(
+        &mut self,
+        owners: &[UserId],
+        f: &mut dyn FnMut(&DealScan) -> Result<()>,
+    ) -> Result<()> {
+        if owners.is_empty() {
+            return Ok(());
+        }
+        let marks = vec!["?"; owners.len()].join(", ");
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {SCAN_COLUMNS} FROM deals WHERE owner_id IN ({marks}) AND status = 'open'"
+        ))?;
+        let args: Vec<&dyn ToSql> = owners.iter().map(|u| u as &dyn ToSql).collect();
+        let mut rows = stmt.query(args.as_slice())?;
+        let mut scan = empty_scan();
+        while let Some(r) = rows.next()? {
+            read_scan(r, &mut scan)?;
+            f(&scan)?;
+        }
+        Ok(())
+    }
+}
+
+/// The columns a deal scan reads, in `read_scan`'s order.
+const SCAN_COLUMNS: &str = "id, owner_id, status, amount, expected_close_on, closed_on, stage_id, \
+     confidence_id, campaign_id";
+
+fn empty_scan() -> DealScan {
+    DealScan {
+        owner_id: Default::default(),
+        status: DealStatus::Open,
+        amount: None,
+        expected_close_on: None,
+        closed_on: None,
+        stage_id: None,
+        confidence_id: None,
+        campaign_id: None,
+        lines: Vec::new(),
+    }
+}
+
+/// Reads one scanned row into `scan` (its lines cleared).
+fn read_scan(r: &Row<'_>, scan: &mut DealScan) -> Result<()> {
+    scan.owner_id = r.get(1)?;
+    scan.status = scan_status(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?;
+    scan.amount = r.get::<_, Option<Dec>>(3)?.map(|d| d.0);
+    scan.expected_close_on = r.get::<_, Option<Day>>(4)?.map(|d| d.0);
+    scan.closed_on = r.get::<_, Option<Day>>(5)?.map(|d| d.0);
+    scan.stage_id = r.get(6)?;
+    scan.confidence_id = r.get(7)?;
+    scan.campaign_id = r.get(8)?;
+    scan.lines.clear();
+    Ok(())
 }
 
 /// Reads the stored status of a scanned deal.

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/003_interactions_tasks.sql"),
     include_str!("migrations/004_planned_interactions.sql"),
     include_str!("migrations/005_deals.sql"),
+    include_str!("migrations/006_teams_cards.sql"),
 ];
 
 /// The schema version this build creates and understands.

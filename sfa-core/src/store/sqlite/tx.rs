@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::rows::*;
 use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
-use crate::store::{IndexChange, ReadTx, WriteTx};
+use crate::store::{IndexChange, PersonMatch, ReadTx, WriteTx};
 
 /// Borrows the connection of a transaction the store has begun.
 pub(super) struct SqliteTx<'c> {
@@ -175,6 +175,33 @@ impl ReadTx for SqliteTx<'_> {
     ) -> Result<Vec<Person>> {
         let scope = company.as_ref().map(|c| ("company_id", c as &dyn ToSql));
         self.list("persons", PERSON_COLUMNS, scope, query, person_from_row)
+    }
+
+    fn find_persons(&mut self, by: PersonMatch<'_>) -> Result<Vec<Person>> {
+        let (sql, args): (String, Vec<&dyn ToSql>) = match &by {
+            PersonMatch::Email(email) => (
+                format!(
+                    "SELECT {PERSON_COLUMNS} FROM persons WHERE email = ?1 COLLATE NOCASE LIMIT 50"
+                ),
+                vec![email as &dyn ToSql],
+            ),
+            PersonMatch::Phone(phone) => (
+                format!(
+                    "SELECT {PERSON_COLUMNS} FROM persons WHERE office_phone = ?1 \
+                     UNION SELECT {PERSON_COLUMNS} FROM persons WHERE mobile_phone = ?1 LIMIT 50"
+                ),
+                vec![phone as &dyn ToSql],
+            ),
+            PersonMatch::NameAtCompany(company, name) => (
+                format!(
+                    "SELECT {PERSON_COLUMNS} FROM persons WHERE company_id = ?1 AND name = ?2 LIMIT 50"
+                ),
+                vec![company as &dyn ToSql, name as &dyn ToSql],
+            ),
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(args.as_slice(), person_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     fn pending_index_changes(
