@@ -90,6 +90,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod card_text;
 pub mod csv_io;
 mod error;
 pub mod forecast;
@@ -100,6 +101,7 @@ pub mod search;
 pub mod store;
 mod workflow;
 
+pub use card_text::{CardDraft, CardPhone, PhoneLabel, parse_card_text};
 pub use csv_io::{CsvEncoding, ExportOptions, ImportOptions, ImportReport};
 pub use error::{
     Entity, Error, FieldError, Reason, Result, RowError, RowProblem, StorageError, ValidationError,
