@@ -1,9 +1,10 @@
-//! The day screen at scale: a user's agenda and a notifications poll on a database that
-//! holds a sales team's years of history, side by side with hand-written SQL that
-//! returns the same rows from the same file.
+//! The day screen at scale: a user's agenda, a notifications poll and the team board
+//! on a database that holds a sales team's years of history, side by side with
+//! hand-written SQL that returns the same rows from the same file.
 //!
 //! Run: `cargo bench --bench activity` (200k interactions, 100k tasks, 100k
-//! notifications, 50 users), or with a size: `cargo bench --bench activity -- 20000`.
+//! notifications, 100k deals, 50 users in one team), or with a size:
+//! `cargo bench --bench activity -- 20000`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -14,15 +15,16 @@ use sfa_core::model::{Clock, format_timestamp};
 use sfa_core::store::sqlite::SqliteStore;
 use sfa_core::store::{Store, WriteTx};
 use sfa_core::{
-    AgendaRequest, CompanyInput, Interaction, InteractionId, InteractionKind, InteractionStatus,
-    Notification, NotificationId, NotificationKind, Sfa, Task, TaskId, TaskKind, TaskStatus,
-    UserId, UserInput,
+    AgendaRequest, BoardRequest, CompanyInput, Deal, DealId, DealStatus, Interaction,
+    InteractionId, InteractionKind, InteractionStatus, Notification, NotificationId,
+    NotificationKind, Sfa, Task, TaskId, TaskKind, TaskStatus, TeamInput, UserId, UserInput,
 };
 use sfa_testkit::{ManualClock, Rng, jst};
 
 const USERS: usize = 50;
 const COMPANIES: usize = 2000;
 const CALLS: usize = 1000;
+const BOARD_CALLS: usize = 100;
 
 fn main() {
     let n: usize = std::env::args()
@@ -98,6 +100,46 @@ fn main() {
     println!("notifications poll ({CALLS} polls, reserving what is due):");
     report("library Session::due_notifications", &mut lib);
     report("hand-written SQL select", &mut base);
+
+    // The team board: all 50 users in one team.
+    let admin = sfa.session(users[0]).expect("session");
+    let team = admin
+        .add_team(&TeamInput {
+            name: "全社営業".into(),
+            member_ids: users.clone(),
+        })
+        .expect("team");
+    let mut lib = Vec::with_capacity(BOARD_CALLS);
+    let mut base = Vec::with_capacity(BOARD_CALLS);
+    let mut deals = 0;
+    for _ in 0..BOARD_CALLS {
+        let me = sfa.session(users[rng.below(USERS)]).expect("session");
+        let t = Instant::now();
+        let board = me
+            .team_board(&BoardRequest {
+                team_id: team.id,
+                ..BoardRequest::default()
+            })
+            .expect("board");
+        lib.push(t.elapsed());
+        let t = Instant::now();
+        let figures = baseline_board(&raw, &users, clock.now());
+        base.push(t.elapsed());
+        for (m, (count, tasks)) in board.members.iter().zip(&figures) {
+            assert_eq!(
+                (m.open_deal_count, m.open_task_count, m.overdue_task_count),
+                (*count, tasks.0, tasks.1),
+                "both paths count the same"
+            );
+        }
+        deals = board.members.iter().map(|m| m.open_deal_count).sum::<u64>();
+    }
+    println!(
+        "team board, 50 members ({BOARD_CALLS} calls; {deals} open deals of {} on the board):",
+        n / 2
+    );
+    report("library Session::team_board", &mut lib);
+    report("hand-written SQL per member", &mut base);
     drop(sfa);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -177,6 +219,64 @@ fn baseline_agenda(
     (ids.len(), tasks)
 }
 
+/// Per member, with plain SQL: open deals (amounts summed exactly), the interactions
+/// of the 7 days either side, open and overdue tasks. Returns (open deals, (open
+/// tasks, overdue tasks)) per member.
+fn baseline_board(
+    conn: &Connection,
+    members: &[UserId],
+    now: sfa_core::Timestamp,
+) -> Vec<(u64, (u64, u64))> {
+    let mut deals = conn
+        .prepare_cached(
+            "SELECT amount, stage_id, confidence_id FROM deals WHERE owner_id = ? AND status = 'open'",
+        )
+        .expect("prepare");
+    let mut interactions = conn
+        .prepare_cached(
+            "SELECT i.id FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id \
+             WHERE p.user_id = ?1 AND i.starts_at >= ?2 AND i.starts_at < ?3",
+        )
+        .expect("prepare");
+    let mut tasks = conn
+        .prepare_cached(
+            "SELECT count(*), count(*) FILTER (WHERE due_date < ?2) FROM tasks \
+             WHERE assignee_id = ?1 AND status = 'open'",
+        )
+        .expect("prepare");
+    let from = format_timestamp(&(now - chrono::Duration::days(7)));
+    let to = format_timestamp(&(now + chrono::Duration::days(7)));
+    let today = now
+        .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("offset"))
+        .date_naive()
+        .to_string();
+    members
+        .iter()
+        .map(|m| {
+            let id = m.to_string();
+            let mut count = 0u64;
+            let mut total = sfa_core::Decimal::ZERO;
+            let rows = deals
+                .query_map([&id], |r| r.get::<_, Option<String>>(0))
+                .expect("deals");
+            for amount in rows {
+                count += 1;
+                if let Some(a) = amount.expect("row") {
+                    total += a.parse::<sfa_core::Decimal>().expect("decimal");
+                }
+            }
+            let _ = interactions
+                .query_map(params![id, from, to], |r| r.get::<_, String>(0))
+                .expect("interactions")
+                .count();
+            let t: (i64, i64) = tasks
+                .query_row(params![id, today], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("tasks");
+            (count, (t.0 as u64, t.1 as u64))
+        })
+        .collect()
+}
+
 /// The due, undelivered, unreserved notifications of the user, with plain SQL.
 fn baseline_poll(conn: &Connection, user: UserId, now: sfa_core::Timestamp) -> usize {
     let now = format_timestamp(&now);
@@ -192,8 +292,8 @@ fn baseline_poll(conn: &Connection, user: UserId, now: sfa_core::Timestamp) -> u
 }
 
 /// A team's history: `n` interactions over the last two years and the next month
-/// (past ones reported, one in twenty left planned), `n / 2` tasks (most completed)
-/// and `n / 2` notifications (most delivered).
+/// (past ones reported, one in twenty left planned), `n / 2` tasks (most completed),
+/// `n / 2` notifications (most delivered) and `n / 2` deals (60% open).
 fn seed(path: &Path, clock: &ManualClock, n: usize) -> Vec<UserId> {
     let (users, companies) = {
         let sfa = Sfa::open(path)
@@ -293,6 +393,37 @@ fn seed(path: &Path, clock: &ManualClock, n: usize) -> Vec<UserId> {
                     due_at,
                     created_at: now,
                     delivered_at: (k % 20 != 0).then_some(due_at),
+                })?;
+            }
+            for _ in 0..n / 2 {
+                let owner = users[rng.below(USERS)];
+                let open = rng.below(10) < 6;
+                let close =
+                    (now + chrono::Duration::days(rng.below(400) as i64 - 200)).date_naive();
+                tx.insert_deal(&Deal {
+                    id: DealId::new(),
+                    company_id: companies[rng.below(COMPANIES)],
+                    name: "ベンチ案件".into(),
+                    owner_id: owner,
+                    amount: Some(sfa_core::Decimal::new(rng.below(50_000_000) as i64 + 1, 0)),
+                    expected_close_on: Some(close),
+                    stage_id: None,
+                    confidence_id: None,
+                    campaign_id: None,
+                    lines: Vec::new(),
+                    notes: None,
+                    status: if open {
+                        DealStatus::Open
+                    } else {
+                        DealStatus::Won
+                    },
+                    closed_on: (!open).then_some(close),
+                    lost_reason: None,
+                    created_at: now,
+                    created_by: owner,
+                    updated_at: now,
+                    updated_by: owner,
+                    version: 1,
                 })?;
             }
             Ok(())

@@ -1,5 +1,7 @@
 //! [`ActivityReadTx`] and [`ActivityWriteTx`] on an open SQLite transaction.
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, params};
@@ -14,21 +16,38 @@ use crate::model::{
 use crate::store::{ActivityReadTx, ActivityWriteTx, HistoryOf};
 
 impl SqliteTx<'_> {
-    /// Fills in the participants and persons of interactions read without them.
+    /// Fills in the participants and persons of interactions read without them, a
+    /// chunk of interactions per query.
     fn with_links(&self, mut items: Vec<Interaction>) -> Result<Vec<Interaction>> {
-        let mut users = self.conn().prepare_cached(
-            "SELECT user_id FROM interaction_participants WHERE interaction_id = ? ORDER BY position",
-        )?;
-        let mut persons = self.conn().prepare_cached(
-            "SELECT person_id FROM interaction_persons WHERE interaction_id = ? ORDER BY position",
-        )?;
-        for i in &mut items {
-            i.participant_ids = users
-                .query_map([&i.id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            i.person_ids = persons
-                .query_map([&i.id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+        const CHUNK: usize = 400;
+        for chunk in items.chunks_mut(CHUNK) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let ids: Vec<String> = chunk.iter().map(|i| i.id.to_string()).collect();
+            let args: Vec<&dyn ToSql> = ids.iter().map(|id| id as &dyn ToSql).collect();
+            let at: HashMap<&str, usize> = ids
+                .iter()
+                .enumerate()
+                .map(|(k, id)| (id.as_str(), k))
+                .collect();
+            for (table, column) in [
+                ("interaction_participants", "user_id"),
+                ("interaction_persons", "person_id"),
+            ] {
+                let mut stmt = self.conn().prepare_cached(&format!(
+                    "SELECT interaction_id, {column} FROM {table} \
+                     WHERE interaction_id IN ({marks}) ORDER BY interaction_id, position"
+                ))?;
+                let mut rows = stmt.query(args.as_slice())?;
+                while let Some(r) = rows.next()? {
+                    let owner = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+                    let Some(&k) = at.get(owner) else { continue };
+                    if column == "user_id" {
+                        chunk[k].participant_ids.push(r.get(1)?);
+                    } else {
+                        chunk[k].person_ids.push(r.get(1)?);
+                    }
+                }
+            }
         }
         Ok(items)
     }
@@ -111,8 +130,8 @@ impl ActivityReadTx for SqliteTx<'_> {
         // can overlap the range (CROSS JOIN keeps SQLite from walking the user's whole
         // history through the participants index instead).
         let sql = format!(
-            "SELECT {columns} FROM interactions i CROSS JOIN interaction_participants p \
-             ON p.interaction_id = i.id AND p.user_id = ?1 \
+            "SELECT {columns} FROM interactions i INDEXED BY interactions_planned \
+             CROSS JOIN interaction_participants p ON p.interaction_id = i.id AND p.user_id = ?1 \
              WHERE i.status = 'planned' AND i.starts_at >= ?4 AND i.starts_at < ?3 \
              AND (i.ends_at > ?2 OR i.starts_at >= ?2) \
              ORDER BY i.starts_at, i.id"

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/004_planned_interactions.sql"),
     include_str!("migrations/005_deals.sql"),
     include_str!("migrations/006_teams_cards.sql"),
+    include_str!("migrations/007_board_index.sql"),
 ];
 
 /// The schema version this build creates and understands.
