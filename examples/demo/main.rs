@@ -6,12 +6,14 @@
 //! chapter 2 (`activity.rs`) plans and reports visits, hands out tasks, polls
 //! notifications, shows the agenda and exports it to a calendar; chapter 3
 //! (`deals.rs`) sets up master data, opens deals with products, wins and loses them
-//! and lists them; chapter 4 (`forecast.rs`) prints the forecast and analytics.
+//! and lists them; chapter 4 (`forecast.rs`) prints the forecast and analytics;
+//! chapter 5 (`cards.rs`) captures a business card and shows the team board.
 //!
 //! The demo runs on a hand-set clock that starts at 09:00 today (Japan time), so that
 //! it can move to the afternoon to report the morning's plans.
 
 mod activity;
+mod cards;
 mod deals;
 mod forecast;
 mod ledger;
@@ -70,6 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let catalog = deals::run(&clock, &admin, &me, &added, &path)?;
     let jiro = sfa.session_by_email("jiro@demo.example.jp")?;
     forecast::run(&clock, &admin, &[&me, &jiro], &catalog)?;
+    cards::run(&sfa, &admin, &me)?;
 
     println!("\nDone. The database stays at {}.", path.display());
     Ok(())
