@@ -20,7 +20,7 @@ pub(super) fn run(make: &dyn Fn() -> Box<dyn Store>) {
     marking_delivered_is_idempotent_and_checks_the_owner(make().as_ref());
 }
 
-fn interaction(by: &User, company: crate::CompanyId, start: i64) -> Interaction {
+pub(super) fn interaction(by: &User, company: crate::CompanyId, start: i64) -> Interaction {
     Interaction {
         id: InteractionId::new(),
         company_id: company,
@@ -46,7 +46,7 @@ fn interaction(by: &User, company: crate::CompanyId, start: i64) -> Interaction 
     }
 }
 
-fn task(by: &User, due: Option<NaiveDate>) -> Task {
+pub(super) fn task(by: &User, due: Option<NaiveDate>) -> Task {
     Task {
         id: TaskId::new(),
         kind: TaskKind::Todo,

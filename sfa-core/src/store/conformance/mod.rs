@@ -9,6 +9,7 @@
 
 mod activity;
 mod sales;
+mod teams;
 
 use chrono::{TimeZone, Utc};
 
@@ -30,6 +31,7 @@ pub fn run(make: &dyn Fn() -> Box<dyn Store>) {
     changes_are_queued_for_the_search_index(make().as_ref());
     activity::run(make);
     sales::run(make);
+    teams::run(make);
 }
 
 fn at(secs: i64) -> Timestamp {
