@@ -2,8 +2,10 @@
 # Runs every test of the workspace: formatting, lints, the Rust unit, workflow,
 # migration, CSV, search, activity, deal, forecast and doc tests, the search relevance
 # evaluation, and the forecast example checked against an independent Python
-# computation. Python (sfa-py) and Kotlin (sfa-ffi) tests join here when their
-# bindings land; this script installs whatever they need itself.
+# computation, and the Python package: built with maturin into a virtual environment
+# this script creates (target/py-venv), installed from its wheel, stub-checked and
+# tested with pytest. Kotlin (sfa-ffi) tests join here when those bindings land; this
+# script installs whatever the tests need itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +32,19 @@ for by in "" owner product owner,product stage,campaign; do
   python3 tests/forecast_check.py tests/fixtures/forecast/deals.csv "$out" \
     "${forecast_args[@]}" --by "$by"
 done
+
+echo "== Python: records generated from the core are up to date"
+python3 sfa-py/tools/gen_records.py --check
+
+echo "== Python: build the wheel with maturin in target/py-venv, install it, test it"
+venv=target/py-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+"$venv/bin/python" -m pip install --quiet "maturin>=1.16,<2" pytest mypy pandas
+rm -rf target/wheels
+"$venv/bin/maturin" build --quiet -m sfa-py/Cargo.toml --out target/wheels
+"$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps target/wheels/sfa-*.whl
+(cd sfa-py && "../$venv/bin/python" -m mypy.stubtest sfa._sfa)
+(cd sfa-py && "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests)

@@ -1,4 +1,143 @@
-//! Python bindings for `sfa-core` (importable as `sfa`).
+//! Python bindings for `sfa-core`: the native module `sfa._sfa`.
 //!
-//! Not implemented yet: the pyo3 module arrives with the Python bindings issue. This
-//! crate exists so the workspace layout is final; it exports nothing and claims nothing.
+//! The module is deliberately thin. Records cross as JSON (the core's serde forms:
+//! decimals and dates as strings), calls are dispatched by name in [`dispatch`], and
+//! every outcome comes back as an envelope, `{"ok": value}` or `{"error": {...}}`, which
+//! the pure-Python package (`python/sfa/`) turns into typed records and a real
+//! exception hierarchy. Long calls run with the GIL released, and a panic is caught and
+//! reported as an internal error, never as `PanicException`.
+
+mod dispatch;
+mod envelope;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use sfa_core::{Sfa, UserId};
+
+use envelope::{Outcome, internal, to_envelope};
+
+/// An open database (`Sfa`), shared by every session made from it.
+#[pyclass(module = "sfa._sfa", frozen)]
+struct Native {
+    sfa: Sfa,
+}
+
+/// Runs `f` without the GIL, catching panics.
+fn guarded(py: Python<'_>, f: impl FnOnce() -> Outcome + Send) -> String {
+    py.detach(|| match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(outcome) => to_envelope(outcome),
+        Err(_) => to_envelope(Err(internal("the library panicked; this is a bug"))),
+    })
+}
+
+fn user(id: &str) -> Result<UserId, envelope::Failure> {
+    id.parse()
+        .map_err(|_| envelope::invalid_argument("user_id", "is not a valid id"))
+}
+
+#[pymethods]
+impl Native {
+    /// Opens (creating when missing) the database file at `path`. Returns an envelope
+    /// and, on success, the handle.
+    #[staticmethod]
+    fn open(py: Python<'_>, path: String) -> (String, Option<Native>) {
+        open_with(py, move || Sfa::open(path))
+    }
+
+    /// A private in-memory database.
+    #[staticmethod]
+    fn open_in_memory(py: Python<'_>) -> (String, Option<Native>) {
+        open_with(py, Sfa::open_in_memory)
+    }
+
+    /// Database-level calls (no acting user): `has_users`, `create_first_admin`,
+    /// `user_by_email`, `rebuild_search_index`, `catch_up_search_index`,
+    /// `pending_search_changes`.
+    fn database(&self, py: Python<'_>, method: String, args: String) -> String {
+        let sfa = self.sfa.clone();
+        guarded(py, move || dispatch::database(&sfa, &method, &args))
+    }
+
+    /// A call made as `user_id`: `method` is a `Session` method, `args` its arguments
+    /// as a JSON object.
+    fn call(&self, py: Python<'_>, user_id: String, method: String, args: String) -> String {
+        let sfa = self.sfa.clone();
+        guarded(py, move || {
+            let session = sfa.session(user(&user_id)?)?;
+            dispatch::session(&session, &method, &args)
+        })
+    }
+
+    /// A call that takes bytes (`import_*_csv`, `upload_card`).
+    fn call_with_bytes(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        method: String,
+        data: Vec<u8>,
+        args: String,
+    ) -> String {
+        let sfa = self.sfa.clone();
+        guarded(py, move || {
+            let session = sfa.session(user(&user_id)?)?;
+            dispatch::with_bytes(&session, &method, &data, &args)
+        })
+    }
+
+    /// A call that returns bytes (`export_*_csv`, `card_image`): the envelope, and the
+    /// bytes on success.
+    fn call_for_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        method: String,
+        args: String,
+    ) -> (String, Option<Bound<'py, PyBytes>>) {
+        let sfa = self.sfa.clone();
+        let mut out: Option<Vec<u8>> = None;
+        let envelope = {
+            let out = &mut out;
+            guarded(py, move || {
+                let session = sfa.session(user(&user_id)?)?;
+                let (value, bytes) = dispatch::for_bytes(&session, &method, &args)?;
+                *out = Some(bytes);
+                Ok(value)
+            })
+        };
+        (envelope, out.map(|b| PyBytes::new(py, &b)))
+    }
+}
+
+fn open_with(
+    py: Python<'_>,
+    open: impl FnOnce() -> sfa_core::Result<Sfa> + Send,
+) -> (String, Option<Native>) {
+    let mut handle = None;
+    let envelope = {
+        let handle = &mut handle;
+        guarded(py, move || {
+            *handle = Some(open()?);
+            Ok(serde_json::Value::Null)
+        })
+    };
+    (envelope, handle.map(|sfa| Native { sfa }))
+}
+
+/// Reads a business card's OCR text into a draft (no database needed).
+#[pyfunction]
+fn parse_card_text(text: &str) -> String {
+    to_envelope(
+        serde_json::to_value(sfa_core::parse_card_text(text)).map_err(|e| internal(&e.to_string())),
+    )
+}
+
+/// The native module.
+#[pymodule]
+fn _sfa(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Native>()?;
+    m.add_function(wrap_pyfunction!(parse_card_text, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

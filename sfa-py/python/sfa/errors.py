@@ -1,0 +1,104 @@
+"""The exceptions sfa raises. Every one is an `SfaError`; messages never carry customer
+data (names, e-mails, phone numbers)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+
+class SfaError(Exception):
+    """Any failure of an sfa call; nothing was written."""
+
+    def __init__(self, message: str, details: Optional[dict[str, Any]] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = details or {}
+
+
+class ValidationError(SfaError):
+    """Input was refused. `field` names the first refused field, `fields` every one
+    with its reason."""
+
+    @property
+    def entity(self) -> Optional[str]:
+        return self.details.get("entity")
+
+    @property
+    def field(self) -> Optional[str]:
+        return self.details.get("field")
+
+    @property
+    def fields(self) -> list[dict[str, str]]:
+        return list(self.details.get("fields") or [])
+
+
+class NotFoundError(SfaError):
+    """The record does not exist."""
+
+    @property
+    def entity(self) -> Optional[str]:
+        return self.details.get("entity")
+
+
+class ConflictError(SfaError):
+    """The record changed since it was read (`expected` / `actual` versions)."""
+
+    @property
+    def expected(self) -> Optional[int]:
+        return self.details.get("expected")
+
+    @property
+    def actual(self) -> Optional[int]:
+        return self.details.get("actual")
+
+
+class PermissionDeniedError(SfaError):
+    """The acting user may not do this."""
+
+
+class InUseError(SfaError):
+    """A master record in use cannot be deleted; retire it instead."""
+
+
+class CsvImportError(ValidationError):
+    """A CSV import failed at a line (`line`); nothing was imported."""
+
+    @property
+    def line(self) -> Optional[int]:
+        return self.details.get("line")
+
+
+class DatabaseError(SfaError):
+    """The file is not an sfa database, is from a newer version, or storage failed."""
+
+
+class InvalidArgumentError(SfaError, ValueError):
+    """A call got an argument of the wrong shape (a bug in the calling code)."""
+
+
+class InternalError(SfaError):
+    """A bug inside the library; the call did nothing."""
+
+
+_KINDS: dict[str, type[SfaError]] = {
+    "validation": ValidationError,
+    "not_found": NotFoundError,
+    "conflict": ConflictError,
+    "permission_denied": PermissionDeniedError,
+    "in_use": InUseError,
+    "import": CsvImportError,
+    "schema_too_new": DatabaseError,
+    "not_a_database": DatabaseError,
+    "storage": DatabaseError,
+    "io": DatabaseError,
+    "search": DatabaseError,
+    "unrepresentable": ValidationError,
+    "invalid_argument": InvalidArgumentError,
+    "internal": InternalError,
+}
+
+
+def raise_for(error: dict[str, Any]) -> None:
+    """Raises the exception an error envelope describes."""
+    cls = _KINDS.get(str(error.get("kind")), SfaError)
+    raise cls(str(error.get("message", "")), error)

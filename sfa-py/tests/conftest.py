@@ -1,0 +1,60 @@
+"""Shared fixtures: an in-memory office with a manager (admin), two salespeople and a
+customer company with a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+import sfa
+
+
+@dataclass
+class Office:
+    db: sfa.Sfa
+    manager: sfa.Session
+    hanako: sfa.Session
+    jiro: sfa.Session
+    company: sfa.Company
+    person: sfa.Person
+
+
+@pytest.fixture
+def office() -> Office:
+    db = sfa.Sfa.open_in_memory()
+    boss = db.create_first_admin(sfa.UserInput(name="部長 一郎", email="bucho@example.jp"))
+    manager = db.session(boss.id)
+    hanako = db.session(manager.add_user(sfa.UserInput(name="営業 花子", email="hanako@example.jp")).id)
+    jiro = db.session(manager.add_user(sfa.UserInput(name="営業 次郎", email="jiro@example.jp")).id)
+    company = hanako.add_company(sfa.CompanyInput(name="株式会社山田製作所", name_reading="ヤマダセイサクショ"))
+    person = hanako.add_person(sfa.PersonInput(company_id=company.id, name="高橋 一郎", email="ichiro@yamada.example.jp"))
+    return Office(db, manager, hanako, jiro, company, person)
+
+
+@dataclass
+class Catalog:
+    stages: list[sfa.Stage]
+    levels: list[sfa.Confidence]
+    campaign: sfa.Campaign
+    category: sfa.ProductCategory
+    products: list[sfa.Product]
+
+
+@pytest.fixture
+def catalog(office: Office) -> Catalog:
+    from datetime import date
+
+    m = office.manager
+    stages = [m.add_stage(sfa.StageInput(name=n, default_percentage=p)) for n, p in [("提案", 40), ("交渉", 70)]]
+    levels = [m.add_confidence(sfa.ConfidenceInput(label=l, percentage=p)) for l, p in [("A", 80), ("B", 50)]]
+    campaign = m.add_campaign(
+        sfa.CampaignInput(name="展示会", starts_on=date(2026, 10, 1), ends_on=date(2026, 10, 3), cost=Decimal("1000000"))
+    )
+    category = m.add_product_category(sfa.ProductCategoryInput(name="ソフトウェア"))
+    products = [
+        m.add_product(sfa.ProductInput(category_id=category.id, code=c, name=n, unit_price=Decimal(p)))
+        for c, n, p in [("SV-100", "生産管理", "500000"), ("SP-10", "保守", "0.1")]
+    ]
+    return Catalog(stages, levels, campaign, category, products)
