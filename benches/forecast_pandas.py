@@ -9,7 +9,10 @@ team.sqlite (the same deals in the library's database). Months are YYYY-MM.
 1. float64 groupby on a frame loaded beforehand (the usual analyst's way);
 2. exact decimal.Decimal arithmetic on a frame loaded beforehand (object columns);
 3. read_csv + float64 groupby, end to end;
-4. read_sql (sqlite3) + float64 groupby, end to end.
+4. read_sql (sqlite3) + float64 groupby, end to end;
+5. when the `sfa` package is installed: the library's own forecast called from Python
+   (open the database, forecast by month x owner), end to end, for the overhead of the
+   bindings over the Rust figure.
 
 The rule is the library's: an open deal counts in the month of its expected close date
 with probability = its confidence level's percentage, else its stage's default, else
@@ -104,6 +107,19 @@ def text(d):
     return format(d.normalize(), "f")
 
 
+def same(rows, exact):
+    """True when the library's rows equal the exact pandas groups, digit for digit."""
+    if len(rows) != len(exact):
+        return False
+    for r in rows:
+        g = exact.get(f"{r.month}|{r.owner}")
+        if g is None or (r.deal_count, r.won_count) != (g["deal_count"], g["won_count"]):
+            return False
+        if (r.pipeline, r.weighted, r.won) != (D(g["pipeline"]), D(g["weighted"]), D(g["won"])):
+            return False
+    return True
+
+
 def timed(f):
     start = time.perf_counter()
     value = f()
@@ -119,6 +135,26 @@ def main():
     (og, wg), decimal_s = timed(lambda: forecast_decimal(prepare(deals, stages, levels), first, last))
     _, csv_s = timed(lambda: forecast_float(prepare(*load_csv(d)), first, last))
     _, sql_s = timed(lambda: forecast_float(prepare(*load_sql(d)), first, last))
+
+    sfa_s = None
+    sfa_rows = None
+    try:
+        import datetime as dt
+
+        import sfa
+    except ImportError:
+        sfa = None
+    if sfa is not None:
+        def library():
+            db = sfa.Sfa.open(f"{d}/team.sqlite")
+            me = db.session_by_email("bench@example.jp")
+            y1, m1 = map(int, first.split("-"))
+            y2, m2 = map(int, last.split("-"))
+            return me.forecast(sfa.ForecastRequest(
+                first_month=dt.date(y1, m1, 1), last_month=dt.date(y2, m2, 1), group_by=["owner"]))
+        runs = [timed(library) for _ in range(3)]
+        sfa_rows = runs[0][0]
+        sfa_s = sorted(t for _, t in runs)[1]
 
     exact = {}
     for (month, owner), r in og.iterrows():
@@ -137,6 +173,8 @@ def main():
         "decimal_preloaded_s": decimal_s,
         "read_csv_end_to_end_s": csv_s,
         "read_sql_end_to_end_s": sql_s,
+        "sfa_python_end_to_end_s": sfa_s,
+        "sfa_python_rows_equal_exact": None if sfa_rows is None else same(sfa_rows, exact),
         "exact": exact,
     }))
 

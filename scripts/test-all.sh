@@ -48,3 +48,7 @@ rm -rf target/wheels
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps target/wheels/sfa-*.whl
 (cd sfa-py && "../$venv/bin/python" -m mypy.stubtest sfa._sfa)
 (cd sfa-py && "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
+
+echo "== Python example: the forecast of the Rust demo's database as a DataFrame"
+cargo run --quiet --example demo -- target/py-demo.sqlite > /dev/null
+"$venv/bin/python" examples/python/forecast_by_owner.py target/py-demo.sqlite

@@ -57,6 +57,9 @@ pub(crate) fn database(sfa: &Sfa, method: &str, args: &str) -> Outcome {
         "rebuild_search_index" => out(sfa.rebuild_search_index(&mut |_, _| {})?),
         "catch_up_search_index" => out(sfa.catch_up_search_index(&mut |_, _| {})?),
         "pending_search_changes" => out(sfa.pending_search_changes()?),
+        // A test hook: proves that a panic reaches Python as InternalError, not as
+        // pyo3's PanicException. It touches no data.
+        "panic_for_test" => panic!("a deliberate panic for the bindings' tests"),
         other => Err(unknown(other)),
     }
 }

@@ -78,3 +78,11 @@ def test_searches_run_from_several_threads_at_once(office):
         t.join()
     assert errors == []
     assert counts == [50] * 80
+
+
+def test_a_panic_reaches_python_as_an_internal_error(office):
+    with pytest.raises(sfa.InternalError) as e:
+        office.db._db("panic_for_test")
+    assert not type(e.value).__name__ == "PanicException"
+    # The database keeps working afterwards.
+    assert office.hanako.me().name == "営業 花子"
