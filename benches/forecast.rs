@@ -11,7 +11,9 @@
 //! Run: `cargo bench --bench forecast` (1,000,000 deals) or `-- 100000`. The Python
 //! with pandas is `$SFA_BENCH_PYTHON` (default `python3`), e.g. a venv:
 //! `python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install pandas` then
-//! `SFA_BENCH_PYTHON=/tmp/bench-venv/bin/python cargo bench --bench forecast`.
+//! `SFA_BENCH_PYTHON=/tmp/bench-venv/bin/python cargo bench --bench forecast`. With a
+//! release `sfa` wheel installed there too (`maturin build --release -m
+//! sfa-py/Cargo.toml`), the run also times the library called from Python.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -158,6 +160,20 @@ fn main() {
             println!(
                 "  exactness: {checked} groups equal pandas' Decimal result to the last digit"
             );
+            match report["sfa_python_end_to_end_s"].as_f64() {
+                Some(python) => {
+                    let overhead = (python * 1e3 - ms(b)) / ms(b) * 100.0;
+                    println!(
+                        "sfa called from Python (open, forecast), end to end: {:.0} ms (median of 3); \
+                         overhead over (b): {overhead:+.1}% (target < 10%); rows equal the exact result: {}",
+                        python * 1e3,
+                        report["sfa_python_rows_equal_exact"]
+                    );
+                }
+                None => println!(
+                    "sfa called from Python: not measured (install the sfa wheel where pandas is)"
+                ),
+            }
         }
         Ok(out) => {
             eprintln!(
