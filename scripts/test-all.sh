@@ -47,6 +47,7 @@ rm -rf target/wheels
 "$venv/bin/maturin" build --quiet -m sfa-py/Cargo.toml --out target/wheels
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps target/wheels/sfa-*.whl
 (cd sfa-py && "../$venv/bin/python" -m mypy.stubtest sfa._sfa)
+"$venv/bin/python" -m mypy --strict --python-version 3.11 sfa-py/python/sfa
 (cd sfa-py && "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
 
 echo "== Python example: the forecast of the Rust demo's database as a DataFrame"

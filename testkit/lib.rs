@@ -12,6 +12,20 @@ pub use catalog::{Catalog, dec};
 pub use clock::{ManualClock, date, jst};
 pub use office::Office;
 
+/// Removes a test's scratch directory. The search index's background merges may
+/// still be finishing a file for a moment after its handle is dropped, so this retries
+/// briefly, and a directory that cannot be removed is left to the OS's temp cleaning
+/// rather than failing the test.
+pub fn remove_scratch_dir(dir: impl AsRef<std::path::Path>) {
+    for _ in 0..20 {
+        match std::fs::remove_dir_all(dir.as_ref()) {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+}
+
 /// The (entity, first field, reason) of a validation error, for tests.
 ///
 /// # Panics

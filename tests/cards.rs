@@ -111,7 +111,7 @@ fn a_card_survives_reopening_the_database() {
         id
     );
     drop(sfa);
-    std::fs::remove_dir_all(dir).unwrap();
+    sfa_testkit::remove_scratch_dir(dir);
 }
 
 #[test]

@@ -42,7 +42,7 @@ fn a_database_file_is_created_and_reopened_with_its_data() {
     let sfa = Sfa::open(&path).unwrap();
     let me = sfa.session_by_email("ADMIN@example.jp").unwrap();
     assert_eq!(me.get_company(id).unwrap().name, "株式会社山田製作所");
-    std::fs::remove_dir_all(dir).unwrap();
+    sfa_testkit::remove_scratch_dir(dir);
 }
 
 #[test]

@@ -389,7 +389,7 @@ fn nothing_is_lost_or_delivered_twice_across_a_restart() {
             .unwrap()
             .is_empty()
     );
-    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    sfa_testkit::remove_scratch_dir(path.parent().unwrap());
 }
 
 #[test]
@@ -444,5 +444,5 @@ fn concurrent_pollers_on_two_connections_share_the_outbox_exactly_once() {
     assert_eq!(all.len(), total, "delivered once each");
     assert_eq!(unique.len(), total, "none twice");
     drop(o);
-    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    sfa_testkit::remove_scratch_dir(path.parent().unwrap());
 }

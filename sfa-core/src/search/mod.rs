@@ -151,6 +151,21 @@ pub struct SearchIndex {
     fields: Fields,
 }
 
+impl Drop for SearchIndex {
+    /// Waits for the writer's background merges, so that nothing writes to the index
+    /// directory once the last handle is gone (apps copy or delete the files after
+    /// closing). A merge that fails here changes nothing committed.
+    fn drop(&mut self) {
+        let writer = match self.writer.get_mut() {
+            Ok(w) => w.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(writer) = writer {
+            let _ = writer.wait_merging_threads();
+        }
+    }
+}
+
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex").finish_non_exhaustive()

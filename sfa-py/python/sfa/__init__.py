@@ -565,7 +565,7 @@ def to_frame(rows: list[Any]) -> Any:
     Money columns hold `decimal.Decimal` objects (dtype `object`): exact, and pandas
     sums them exactly; convert with `.astype(float)` only for plotting."""
     try:
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped]
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("to_frame needs pandas: pip install pandas") from e
     return pd.DataFrame([encode_keep_decimals(r) for r in rows])

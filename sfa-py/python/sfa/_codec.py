@@ -60,7 +60,7 @@ def decode(tp: Any, value: Any) -> Any:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     if tp is date:
         return date.fromisoformat(value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         return tp(**{f.name: decode(hints[f.name], value.get(f.name)) for f in dataclasses.fields(tp)})
     return value
