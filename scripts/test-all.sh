@@ -4,8 +4,9 @@
 # evaluation, and the forecast example checked against an independent Python
 # computation, and the Python package: built with maturin into a virtual environment
 # this script creates (target/py-venv), installed from its wheel, stub-checked and
-# tested with pytest. Kotlin (sfa-ffi) tests join here when those bindings land; this
-# script installs whatever the tests need itself.
+# tested with pytest; and the Kotlin bindings (uniffi), generated from the built
+# library and tested on the JVM with Maven (dependencies from Maven Central), plus the
+# Swift bindings' generation. This script installs whatever the tests need itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,3 +54,19 @@ rm -rf target/wheels
 echo "== Python example: the forecast of the Rust demo's database as a DataFrame"
 cargo run --quiet --example demo -- target/py-demo.sqlite > /dev/null
 "$venv/bin/python" examples/python/forecast_by_owner.py target/py-demo.sqlite
+
+echo "== Kotlin: generate the bindings from the built library and test them on the JVM"
+command -v mvn >/dev/null || { echo "Maven (mvn) and a JDK 17 are required for the Kotlin tests"; exit 1; }
+cargo build --quiet -p sfa-ffi --lib --bin uniffi-bindgen
+rm -rf sfa-ffi/kotlin/target/generated-sources
+cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
+  --language kotlin --out-dir sfa-ffi/kotlin/target/generated-sources/uniffi --no-format
+(cd sfa-ffi/kotlin && mvn -q -B test)
+
+echo "== Swift: the bindings generate (no Swift toolchain here to compile them)"
+rm -rf target/swift-bindings
+cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
+  --language swift --out-dir target/swift-bindings --no-format
+test -s target/swift-bindings/Sfa.swift && test -s target/swift-bindings/SfaFFI.h
+grep -q "func search(" target/swift-bindings/Sfa.swift
+echo "Swift bindings generated: $(wc -l < target/swift-bindings/Sfa.swift) lines"

@@ -1,4 +1,160 @@
-//! Kotlin and Swift bindings for `sfa-core`.
+//! Kotlin and Swift bindings for `sfa-core` (uniffi proc-macros).
 //!
-//! Not implemented yet: the uniffi wrappers arrive with the bindings issue. This crate
-//! exists so the workspace layout is final; it exports nothing and claims nothing.
+//! A thin layer: an [`Sfa`] object per open database, a [`Session`] object per acting
+//! user, each method one to three lines over the core; records mirrored here with
+//! their conversions in one place; one public error, [`SfaError`], mapped from the
+//! core's in one `From`. Instants cross as RFC 3339 text and surface as
+//! `java.time.Instant` in Kotlin (see `uniffi.toml`). Panics unwind (the release
+//! profile keeps `panic = "unwind"`) and uniffi turns them into errors, never aborts.
+//!
+//! This first increment covers users, the customer ledger, search and index rebuilds
+//! with progress; the other workflows follow (see the README).
+
+mod convert;
+mod error;
+
+use std::sync::Arc;
+
+pub use convert::*;
+pub use error::SfaError;
+
+uniffi::setup_scaffolding!();
+
+/// Reports the progress of a long call.
+#[uniffi::export(callback_interface)]
+pub trait Progress: Send + Sync {
+    /// `done` of `total` items processed.
+    fn on_progress(&self, done: u64, total: u64);
+}
+
+/// An open database. Safe to call from several threads.
+#[derive(uniffi::Object)]
+pub struct Sfa {
+    inner: sfa_core::Sfa,
+}
+
+#[uniffi::export]
+impl Sfa {
+    /// Opens (creating when missing) the database file at `path`.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Sfa>, SfaError> {
+        Ok(Arc::new(Sfa {
+            inner: sfa_core::Sfa::open(path)?,
+        }))
+    }
+
+    /// A private in-memory database.
+    #[uniffi::constructor]
+    pub fn open_in_memory() -> Result<Arc<Sfa>, SfaError> {
+        Ok(Arc::new(Sfa {
+            inner: sfa_core::Sfa::open_in_memory()?,
+        }))
+    }
+
+    /// True once the first admin exists.
+    pub fn has_users(&self) -> Result<bool, SfaError> {
+        Ok(self.inner.has_users()?)
+    }
+
+    /// Creates the first user, an active admin, in an empty database.
+    pub fn create_first_admin(&self, input: UserInput) -> Result<User, SfaError> {
+        Ok(self.inner.create_first_admin(&input.into())?.into())
+    }
+
+    /// Acts as the user with this id.
+    pub fn session(&self, user_id: String) -> Result<Arc<Session>, SfaError> {
+        let id = parse_id(&user_id, "user_id")?;
+        Ok(Arc::new(Session {
+            inner: self.inner.session(id)?,
+        }))
+    }
+
+    /// Acts as the user with this e-mail address.
+    pub fn session_by_email(&self, email: String) -> Result<Arc<Session>, SfaError> {
+        Ok(Arc::new(Session {
+            inner: self.inner.session_by_email(&email)?,
+        }))
+    }
+
+    /// Indexes every company and person again, reporting progress; returns how many
+    /// records were queued.
+    pub fn rebuild_search_index(&self, progress: Box<dyn Progress>) -> Result<u64, SfaError> {
+        Ok(self
+            .inner
+            .rebuild_search_index(&mut |done, total| progress.on_progress(done, total))?)
+    }
+}
+
+/// Acting as one user. Safe to call from several threads.
+#[derive(uniffi::Object)]
+pub struct Session {
+    inner: sfa_core::Session,
+}
+
+#[uniffi::export]
+impl Session {
+    /// The acting user.
+    pub fn me(&self) -> Result<User, SfaError> {
+        Ok(self.inner.me()?.into())
+    }
+
+    /// Adds a user (admins only).
+    pub fn add_user(&self, input: UserInput) -> Result<User, SfaError> {
+        Ok(self.inner.add_user(&input.into())?.into())
+    }
+
+    /// Adds a company.
+    pub fn add_company(&self, input: CompanyInput) -> Result<Company, SfaError> {
+        Ok(self.inner.add_company(&input.into())?.into())
+    }
+
+    /// A company by id.
+    pub fn get_company(&self, id: String) -> Result<Company, SfaError> {
+        Ok(self.inner.get_company(parse_id(&id, "id")?)?.into())
+    }
+
+    /// Replaces a company's fields if it is still at `version`.
+    pub fn update_company(
+        &self,
+        id: String,
+        version: i64,
+        input: CompanyInput,
+    ) -> Result<Company, SfaError> {
+        Ok(self
+            .inner
+            .update_company(parse_id(&id, "id")?, version, &input.into())?
+            .into())
+    }
+
+    /// One page of companies in あいうえお order.
+    pub fn list_companies(&self, page: PageRequest) -> Result<CompanyPage, SfaError> {
+        Ok(self.inner.list_companies(&page.into())?.into())
+    }
+
+    /// Adds a person to a company.
+    pub fn add_person(&self, input: PersonInput) -> Result<Person, SfaError> {
+        Ok(self.inner.add_person(&input.try_into()?)?.into())
+    }
+
+    /// One page of a company's persons.
+    pub fn company_persons(&self, id: String, page: PageRequest) -> Result<PersonPage, SfaError> {
+        Ok(self
+            .inner
+            .company_persons(parse_id(&id, "id")?, &page.into())?
+            .into())
+    }
+
+    /// Fuzzy search (曖昧検索) over companies and persons; at most `limit` hits.
+    pub fn search(&self, text: String, limit: u32) -> Result<Vec<SearchHit>, SfaError> {
+        let request = sfa_core::SearchRequest {
+            limit,
+            ..sfa_core::SearchRequest::new(text)
+        };
+        Ok(self
+            .inner
+            .search(&request)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}

@@ -1,0 +1,103 @@
+package jp.sfa
+
+import java.time.Instant
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import kotlin.test.Test
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+
+/** The bindings on a real JVM: the ledger, search, errors, progress and threads. */
+class SfaTest {
+    private fun office(): Pair<Sfa, Session> {
+        val sfa = Sfa.openInMemory()
+        val admin = sfa.createFirstAdmin(UserInput("管理 太郎", "admin@example.jp", true, true))
+        return sfa to sfa.session(admin.id)
+    }
+
+    private fun company(name: String, reading: String? = null, phone: String? = null) =
+        CompanyInput(name, reading, null, null, phone, null, null, null)
+
+    @Test
+    fun companiesAndPersonsRoundTripWithPythonicLessKotlinTypes() {
+        val (sfa, me) = office()
+        assertTrue(sfa.hasUsers())
+        val c = me.addCompany(company("株式会社山田製作所", "ﾔﾏﾀﾞｾｲｻｸｼｮ", "03-1234-5678"))
+        assertEquals("ヤマダセイサクショ", c.nameReading)
+        assertEquals("+81312345678", c.phone)
+        assertTrue(c.createdAt is Instant)
+        assertEquals(c, me.getCompany(c.id))
+        val p = me.addPerson(PersonInput(c.id, "高橋 一郎", null, "購買部", "部長", "ichiro@example.jp", null, "090-1234-5678", null))
+        assertEquals("+819012345678", p.mobilePhone)
+        val page = me.companyPersons(c.id, PageRequest(10u, null, false))
+        assertEquals(listOf(p), page.items)
+        val updated = me.updateCompany(c.id, c.version, company("株式会社ヤマダ"))
+        assertEquals(2L, updated.version)
+    }
+
+    @Test
+    fun listsPaginate() {
+        val (_, me) = office()
+        for (i in 0 until 7) me.addCompany(company("会社%02d".format(i)))
+        val seen = mutableListOf<String>()
+        var cursor: String? = null
+        do {
+            val page = me.listCompanies(PageRequest(3u, cursor, false))
+            seen += page.items.map { it.name }
+            cursor = page.nextCursor
+        } while (cursor != null)
+        assertEquals(7, seen.toSet().size)
+    }
+
+    @Test
+    fun everyErrorVariantCarriesWhatACallerActsOn() {
+        val (sfa, me) = office()
+        val invalid = assertFailsWith<SfaException.Validation> { me.addCompany(company(" ")) }
+        assertEquals("name", invalid.field)
+        assertEquals("company", invalid.entity)
+        val missing = assertFailsWith<SfaException.NotFound> { me.getCompany("0190a4b2-0000-7000-8000-000000000000") }
+        assertEquals("company", missing.entity)
+        val badId = assertFailsWith<SfaException.Validation> { me.getCompany("not-an-id") }
+        assertEquals("id", badId.field)
+        val c = me.addCompany(company("株式会社衝突"))
+        me.updateCompany(c.id, c.version, company("株式会社衝突2"))
+        val conflict = assertFailsWith<SfaException.Conflict> { me.updateCompany(c.id, c.version, company("古い")) }
+        assertEquals(1L, conflict.expected)
+        assertEquals(2L, conflict.actual)
+        val member = sfa.session(me.addUser(UserInput("営業 花子", "hanako@example.jp", false, true)).id)
+        assertFailsWith<SfaException.PermissionDenied> { member.addUser(UserInput("x", "x@example.jp", false, true)) }
+        val notADatabase = kotlin.io.path.createTempFile("notes", ".txt").toFile()
+        notADatabase.writeText("これはデータベースではありません。".repeat(100))
+        assertFailsWith<SfaException.Storage> { Sfa.open(notADatabase.path) }
+    }
+
+    @Test
+    fun searchAndRebuildWithProgress() {
+        val (sfa, me) = office()
+        me.addCompany(company("株式会社みなと精密", "ミナトセイミツ", "045-222-1100"))
+        assertEquals("株式会社みなと精密", me.search("minato", 5u).first().displayName)
+        val calls = mutableListOf<Pair<ULong, ULong>>()
+        val queued = sfa.rebuildSearchIndex(object : Progress {
+            override fun onProgress(done: ULong, total: ULong) { synchronized(calls) { calls += done to total } }
+        })
+        assertEquals(1uL, queued)
+        assertTrue(calls.isNotEmpty() && calls.last().first == calls.last().second)
+    }
+
+    @Test
+    fun callsFromSeveralThreadsAtOnce() {
+        val (_, me) = office()
+        for (i in 0 until 40) me.addCompany(company("株式会社テスト$i", "テスト"))
+        val pool = Executors.newFixedThreadPool(4)
+        val results = (0 until 40).map { i ->
+            pool.submit<Int> {
+                if (i % 4 == 0) me.addCompany(company("並行$i"))
+                me.search("テスト", 100u).size
+            }
+        }.map { it.get(60, TimeUnit.SECONDS) }
+        pool.shutdown()
+        assertTrue(results.all { it == 40 })
+        assertEquals(50, me.listCompanies(PageRequest(1000u, null, false)).items.size)
+    }
+}
