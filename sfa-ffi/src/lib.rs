@@ -7,15 +7,19 @@
 //! `java.time.Instant` in Kotlin (see `uniffi.toml`). Panics unwind (the release
 //! profile keeps `panic = "unwind"`) and uniffi turns them into errors, never aborts.
 //!
-//! This first increment covers users, the customer ledger, search and index rebuilds
-//! with progress; the other workflows follow (see the README).
+//! This first increment covers users, the customer ledger, search, index rebuilds with
+//! progress, deals (without masters and lines) and the monthly forecast; the other
+//! workflows follow (see the README). Money crosses as exact decimal text
+//! (`java.math.BigDecimal`), dates as `YYYY-MM-DD` (`java.time.LocalDate`).
 
 mod convert;
+mod deals;
 mod error;
 
 use std::sync::Arc;
 
 pub use convert::*;
+pub use deals::{Day, Deal, DealInput, ForecastRow, Money};
 pub use error::SfaError;
 
 uniffi::setup_scaffolding!();
@@ -142,6 +146,61 @@ impl Session {
             .inner
             .company_persons(parse_id(&id, "id")?, &page.into())?
             .into())
+    }
+
+    /// Opens a deal owned by the acting user.
+    pub fn add_deal(&self, input: DealInput) -> Result<Deal, SfaError> {
+        Ok(self.inner.add_deal(&input.try_into()?)?.into())
+    }
+
+    /// Closes a deal as won on `closed_on` (today in Japan when not given).
+    pub fn win_deal(
+        &self,
+        id: String,
+        version: i64,
+        closed_on: Option<Day>,
+    ) -> Result<Deal, SfaError> {
+        Ok(self
+            .inner
+            .win_deal(parse_id(&id, "id")?, version, closed_on.map(|d| d.0))?
+            .into())
+    }
+
+    /// The acting user's open deals, by expected close date (first `limit`).
+    pub fn open_deals(&self, limit: u32) -> Result<Vec<Deal>, SfaError> {
+        let page = sfa_core::PageRequest::first(limit);
+        Ok(self
+            .inner
+            .open_deals(None, &page)?
+            .items
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// The weighted forecast by month from `first_month` to `last_month` (any day in
+    /// each), optionally by owner; exact.
+    pub fn forecast(
+        &self,
+        first_month: Day,
+        last_month: Day,
+        by_owner: bool,
+    ) -> Result<Vec<ForecastRow>, SfaError> {
+        let request = sfa_core::forecast::ForecastRequest {
+            first_month: first_month.0,
+            last_month: last_month.0,
+            group_by: if by_owner {
+                vec![sfa_core::forecast::Dimension::Owner]
+            } else {
+                Vec::new()
+            },
+        };
+        Ok(self
+            .inner
+            .forecast(&request)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// Fuzzy search (曖昧検索) over companies and persons; at most `limit` hits.

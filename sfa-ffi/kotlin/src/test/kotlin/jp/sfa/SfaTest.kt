@@ -101,3 +101,28 @@ class SfaTest {
         assertEquals(50, me.listCompanies(PageRequest(1000u, null, false)).items.size)
     }
 }
+
+/** Deals and the forecast: BigDecimal money and LocalDate dates, exact. */
+class DealsTest {
+    @Test
+    fun moneyStaysExactAcrossTheBoundary() {
+        val sfa = Sfa.openInMemory()
+        val admin = sfa.createFirstAdmin(UserInput("管理 太郎", "admin@example.jp", true, true))
+        val me = sfa.session(admin.id)
+        val c = me.addCompany(CompanyInput("株式会社山田製作所", null, null, null, null, null, null, null))
+        val month = java.time.LocalDate.of(2027, 1, 15)
+        val small = me.addDeal(DealInput(c.id, "端数", java.math.BigDecimal("0.1"), month, null))
+        val big = me.addDeal(DealInput(c.id, "大型", java.math.BigDecimal("1000000000000.2"), month, null))
+        assertEquals(java.math.BigDecimal("0.1"), small.amount)
+        assertEquals(month, big.expectedCloseOn)
+        assertEquals(listOf(small.id, big.id).toSet(), me.openDeals(10u).map { it.id }.toSet())
+        val rows = me.forecast(java.time.LocalDate.of(2027, 1, 1), java.time.LocalDate.of(2027, 1, 1), false)
+        assertEquals(java.math.BigDecimal("1000000000000.3"), rows.single().pipeline)
+        val won = me.winDeal(small.id, small.version, java.time.LocalDate.now())
+        assertEquals("won", won.status)
+        val negative = assertFailsWith<SfaException.Validation> {
+            me.addDeal(DealInput(c.id, "負", java.math.BigDecimal("-1"), null, null))
+        }
+        assertEquals("amount", negative.field)
+    }
+}
