@@ -8,16 +8,19 @@
 //! profile keeps `panic = "unwind"`) and uniffi turns them into errors, never aborts.
 //!
 //! This first increment covers users, the customer ledger, search, index rebuilds with
-//! progress, deals (without masters and lines) and the monthly forecast; the other
+//! progress, interactions (plan, log, report), tasks and the notifications outbox,
+//! deals (without masters and lines) and the monthly forecast; the other
 //! workflows follow (see the README). Money crosses as exact decimal text
 //! (`java.math.BigDecimal`), dates as `YYYY-MM-DD` (`java.time.LocalDate`).
 
+mod activity;
 mod convert;
 mod deals;
 mod error;
 
 use std::sync::Arc;
 
+pub use activity::{Interaction, InteractionInput, Notification, ReportInput, Task, TaskInput};
 pub use convert::*;
 pub use deals::{Day, Deal, DealInput, ForecastRow, Money};
 pub use error::SfaError;
@@ -146,6 +149,70 @@ impl Session {
             .inner
             .company_persons(parse_id(&id, "id")?, &page.into())?
             .into())
+    }
+
+    /// Registers a planned interaction.
+    pub fn plan_interaction(&self, input: InteractionInput) -> Result<Interaction, SfaError> {
+        Ok(self.inner.plan_interaction(&input.try_into()?)?.into())
+    }
+
+    /// Records an interaction that already happened, with its result.
+    pub fn log_interaction(
+        &self,
+        input: InteractionInput,
+        report: ReportInput,
+    ) -> Result<Interaction, SfaError> {
+        Ok(self
+            .inner
+            .log_interaction(&input.try_into()?, &report.try_into()?)?
+            .into())
+    }
+
+    /// Records the result of a planned interaction.
+    pub fn report_interaction(
+        &self,
+        id: String,
+        version: i64,
+        report: ReportInput,
+    ) -> Result<Interaction, SfaError> {
+        Ok(self
+            .inner
+            .report_interaction(parse_id(&id, "id")?, version, &report.try_into()?)?
+            .into())
+    }
+
+    /// The tasks that follow up an interaction (its confirmation request).
+    pub fn interaction_tasks(&self, id: String) -> Result<Vec<Task>, SfaError> {
+        let tasks = self.inner.interaction_tasks(parse_id(&id, "id")?)?;
+        Ok(tasks.into_iter().map(Into::into).collect())
+    }
+
+    /// Adds a task (a request when assigned to someone else).
+    pub fn add_task(&self, input: TaskInput) -> Result<Task, SfaError> {
+        Ok(self.inner.add_task(&input.try_into()?)?.into())
+    }
+
+    /// Marks a task done.
+    pub fn complete_task(&self, id: String, version: i64) -> Result<Task, SfaError> {
+        Ok(self
+            .inner
+            .complete_task(parse_id(&id, "id")?, version)?
+            .into())
+    }
+
+    /// The acting user's notifications due at `now`, reserved for this caller.
+    pub fn due_notifications(&self, now: Instant) -> Result<Vec<Notification>, SfaError> {
+        let due = self.inner.due_notifications(now.0)?;
+        Ok(due.into_iter().map(Into::into).collect())
+    }
+
+    /// Marks notifications delivered; returns how many were newly marked.
+    pub fn mark_delivered(&self, ids: Vec<String>) -> Result<u64, SfaError> {
+        let ids = ids
+            .iter()
+            .map(|id| parse_id(id, "ids"))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.inner.mark_delivered(&ids)?)
     }
 
     /// Opens a deal owned by the acting user.

@@ -126,3 +126,39 @@ class DealsTest {
         assertEquals("amount", negative.field)
     }
 }
+
+/** Interactions, tasks and notifications: a visit reported to a manager. */
+class ActivityTest {
+    @Test
+    fun aReportToTheManagerQueuesATaskAndANotification() {
+        val sfa = Sfa.openInMemory()
+        val boss = sfa.createFirstAdmin(UserInput("部長", "bucho@example.jp", true, true))
+        val manager = sfa.session(boss.id)
+        val hanako = sfa.session(manager.addUser(UserInput("営業 花子", "hanako@example.jp", false, true)).id)
+        val c = hanako.addCompany(CompanyInput("株式会社山田製作所", null, null, null, null, null, null, null))
+        val now = Instant.now()
+        val visit = InteractionInput(c.id, "visit", "新製品のご紹介", now.minusSeconds(1800), now.plusSeconds(1800),
+            listOf(hanako.me().id), emptyList(), "本社", null)
+        val planned = hanako.planInteraction(visit)
+        assertEquals("planned", planned.status)
+        val done = hanako.reportInteraction(planned.id, planned.version, ReportInput("見積依頼あり", boss.id))
+        assertEquals("done", done.status)
+        val confirm = manager.interactionTasks(done.id).single()
+        assertEquals("confirmation", confirm.kind)
+        val due = manager.dueNotifications(Instant.now())
+        assertEquals(listOf("confirmation_requested"), due.map { it.kind })
+        assertEquals(1uL, manager.markDelivered(due.map { it.id }))
+        assertEquals(0uL, manager.markDelivered(due.map { it.id }))
+        assertEquals("completed", manager.completeTask(confirm.id, confirm.version).status)
+        val request = manager.addTask(TaskInput("資料作成", java.time.LocalDate.now(), null, hanako.me().id))
+        assertEquals(listOf(request.id), hanako.dueNotifications(Instant.now()).map { it.taskId })
+        val bad = assertFailsWith<SfaException.Validation> {
+            hanako.planInteraction(visit.copy(kind = "fax"))
+        }
+        assertEquals("kind", bad.field)
+        val empty = assertFailsWith<SfaException.Validation> {
+            hanako.planInteraction(visit.copy(participantIds = emptyList()))
+        }
+        assertEquals("participant_ids", empty.field)
+    }
+}
