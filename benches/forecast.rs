@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 use sfa_core::forecast::{
     Dataset, DatasetBuilder, DealFacts, Dimension, ForecastRequest, ForecastRow, weighted_forecast,
 };
-use sfa_core::model::{Clock, format_timestamp};
+use sfa_core::model::Clock;
 use sfa_core::store::Store;
 use sfa_core::store::sqlite::SqliteStore;
 use sfa_core::{
@@ -156,7 +156,7 @@ fn main() {
                 secs("read_sql_end_to_end_s") / ms(b),
                 secs("read_csv_end_to_end_s") / ms(b)
             );
-            let checked = compare(&rows, &report["exact"], &masters);
+            let checked = compare(&rows, &report["exact"]);
             println!(
                 "  exactness: {checked} groups equal pandas' Decimal result to the last digit"
             );
@@ -406,7 +406,6 @@ fn store(db: &Path, deals: &[Gen], m: &Masters, clock: &ManualClock) {
             Ok(())
         })
         .expect("store deals");
-    let _ = format_timestamp(&now);
 }
 
 fn id<T: FromStr>(text: &str) -> T {
@@ -501,7 +500,7 @@ fn build_dataset(deals: &[Gen], m: &Masters) -> Dataset {
 }
 
 /// Checks every library row against pandas' exact Decimal groups; returns how many.
-fn compare(rows: &[ForecastRow], exact: &serde_json::Value, _m: &Masters) -> usize {
+fn compare(rows: &[ForecastRow], exact: &serde_json::Value) -> usize {
     let map = exact.as_object().expect("exact groups");
     assert_eq!(map.len(), rows.len(), "the same groups");
     let dec =

@@ -170,7 +170,7 @@ impl Session {
                     }
                     for l in &d.lines {
                         let line = vec![
-                            names.product(l.product_id),
+                            names.get(Some(l.product_id)),
                             l.quantity.to_string(),
                             l.unit_price.to_string(),
                             l.amount.to_string(),
@@ -506,10 +506,6 @@ fn parse_status(text: &str) -> Result<DealStatus, Reason> {
     }
 }
 
-fn status_label(status: DealStatus) -> &'static str {
-    status.as_str()
-}
-
 /// `2026-12-01` or `2026/12/01` (width folded).
 fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = crate::normalize::fold_width(text.trim()).replace('/', "-");
@@ -590,10 +586,6 @@ impl Names {
         id.and_then(|id| self.masters.get(&id.to_string()).cloned())
             .unwrap_or_default()
     }
-
-    fn product(&self, id: crate::model::ProductId) -> String {
-        self.get(Some(id))
-    }
 }
 
 fn day(d: Option<NaiveDate>) -> String {
@@ -618,7 +610,7 @@ fn deal_fields(
         names.get(d.stage_id),
         names.get(d.confidence_id),
         names.get(d.campaign_id),
-        status_label(d.status).to_string(),
+        d.status.as_str().to_string(),
         day(d.closed_on),
         text(&d.lost_reason),
         text(&d.notes),
