@@ -57,8 +57,9 @@ cargo run --quiet --example demo -- target/py-demo.sqlite > /dev/null
 
 echo "== Kotlin: generate the bindings from the built library and test them on the JVM"
 command -v mvn >/dev/null || { echo "Maven (mvn) and a JDK 17 are required for the Kotlin tests"; exit 1; }
+python3 sfa-ffi/tools/gen_records.py --check
 cargo build --quiet -p sfa-ffi --lib --bin uniffi-bindgen
-rm -rf sfa-ffi/kotlin/target/generated-sources
+rm -rf sfa-ffi/kotlin/target/generated-sources sfa-ffi/kotlin/target/test-classes sfa-ffi/kotlin/target/surefire-reports
 cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
   --language kotlin --out-dir sfa-ffi/kotlin/target/generated-sources/uniffi --no-format
 (cd sfa-ffi/kotlin && mvn -q -B test)
@@ -69,4 +70,6 @@ cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/d
   --language swift --out-dir target/swift-bindings --no-format
 test -s target/swift-bindings/Sfa.swift && test -s target/swift-bindings/SfaFFI.h
 grep -q "func search(" target/swift-bindings/Sfa.swift
+grep -q "public typealias Decimal = Foundation.Decimal" target/swift-bindings/Sfa.swift
+grep -q "public typealias Timestamp = Date" target/swift-bindings/Sfa.swift
 echo "Swift bindings generated: $(wc -l < target/swift-bindings/Sfa.swift) lines"

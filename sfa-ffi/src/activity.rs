@@ -1,211 +1,157 @@
-//! Interactions, tasks and the notifications outbox across the boundary.
+//! Interactions (visits, calls) and their reports, tasks, the notifications outbox and
+//! the agenda.
 
-use crate::convert::{Instant, parse_id};
-use crate::deals::Day;
-use crate::error::{SfaError, invalid};
+use sfa_core::{
+    Agenda, AgendaRequest, CompanyId, Interaction, InteractionId, InteractionInput, Notification,
+    NotificationId, PageRequest, PersonId, ReportInput, Task, TaskId, TaskInput, Timestamp,
+};
 
-/// How an interaction happens: `visit`, `call`, `email`, `web_meeting` or `other`.
-fn kind(text: &str) -> Result<sfa_core::InteractionKind, SfaError> {
-    sfa_core::InteractionKind::parse(text).map_err(|_| {
-        invalid(
-            "kind",
-            "is not one of visit, call, email, web_meeting, other",
-        )
-    })
-}
+use crate::pages::InteractionPage;
+use crate::{Session, SfaError};
 
-fn ids<T: std::str::FromStr>(list: &[String], field: &str) -> Result<Vec<T>, SfaError> {
-    list.iter().map(|id| parse_id(id, field)).collect()
-}
-
-/// An interaction's editable fields.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct InteractionInput {
-    /// The company's id.
-    pub company_id: String,
-    /// `visit`, `call`, `email`, `web_meeting` or `other`.
-    pub kind: String,
-    /// Why it happens.
-    pub purpose: String,
-    /// Start.
-    pub starts_at: Instant,
-    /// End.
-    pub ends_at: Instant,
-    /// The users taking part (at least one).
-    pub participant_ids: Vec<String>,
-    /// The persons met.
-    pub person_ids: Vec<String>,
-    /// Where.
-    pub location: Option<String>,
-    /// Notes.
-    pub notes: Option<String>,
-}
-
-impl TryFrom<InteractionInput> for sfa_core::InteractionInput {
-    type Error = SfaError;
-
-    fn try_from(i: InteractionInput) -> Result<Self, SfaError> {
-        Ok(sfa_core::InteractionInput {
-            company_id: parse_id(&i.company_id, "company_id")?,
-            kind: kind(&i.kind)?,
-            purpose: i.purpose,
-            starts_at: i.starts_at.0,
-            ends_at: i.ends_at.0,
-            participant_ids: ids(&i.participant_ids, "participant_ids")?,
-            person_ids: ids(&i.person_ids, "person_ids")?,
-            location: i.location,
-            notes: i.notes,
-        })
+#[uniffi::export]
+impl Session {
+    /// Registers a planned interaction (予定登録); it must not be over already.
+    pub fn plan_interaction(&self, input: InteractionInput) -> Result<Interaction, SfaError> {
+        Ok(self.inner.plan_interaction(&input)?)
     }
-}
 
-/// A stored interaction.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct Interaction {
-    /// The id.
-    pub id: String,
-    /// The company's id.
-    pub company_id: String,
-    /// `visit`, `call`, ...
-    pub kind: String,
-    /// Why.
-    pub purpose: String,
-    /// Start.
-    pub starts_at: Instant,
-    /// End.
-    pub ends_at: Instant,
-    /// The users taking part.
-    pub participant_ids: Vec<String>,
-    /// `planned`, `done` or `cancelled`.
-    pub status: String,
-    /// The reported result.
-    pub outcome: Option<String>,
-    /// Incremented on every change.
-    pub version: i64,
-}
-
-impl From<sfa_core::Interaction> for Interaction {
-    fn from(i: sfa_core::Interaction) -> Self {
-        Interaction {
-            id: i.id.to_string(),
-            company_id: i.company_id.to_string(),
-            kind: i.kind.as_str().to_string(),
-            starts_at: Instant(i.starts_at),
-            ends_at: Instant(i.ends_at),
-            participant_ids: i.participant_ids.iter().map(ToString::to_string).collect(),
-            status: i.status.as_str().to_string(),
-            version: i.version,
-            purpose: i.purpose,
-            outcome: i.outcome,
-        }
+    /// Records an interaction that already happened, with its result; with
+    /// `report_to`, that user gets a confirmation task and a notification at once.
+    pub fn log_interaction(
+        &self,
+        input: InteractionInput,
+        report: ReportInput,
+    ) -> Result<Interaction, SfaError> {
+        Ok(self.inner.log_interaction(&input, &report)?)
     }
-}
 
-/// The result of an interaction.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct ReportInput {
-    /// What came of it (required).
-    pub outcome: String,
-    /// The user the report goes to (they get a confirmation task).
-    pub report_to: Option<String>,
-}
-
-impl TryFrom<ReportInput> for sfa_core::ReportInput {
-    type Error = SfaError;
-
-    fn try_from(r: ReportInput) -> Result<Self, SfaError> {
-        Ok(sfa_core::ReportInput {
-            report_to: r.report_to.map(|u| parse_id(&u, "report_to")).transpose()?,
-            ..sfa_core::ReportInput::outcome(r.outcome)
-        })
+    /// Records the result of a planned interaction (結果登録).
+    pub fn report_interaction(
+        &self,
+        id: InteractionId,
+        version: i64,
+        report: ReportInput,
+    ) -> Result<Interaction, SfaError> {
+        Ok(self.inner.report_interaction(id, version, &report)?)
     }
-}
 
-/// A task's editable fields (this increment: without links).
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct TaskInput {
-    /// What to do.
-    pub title: String,
-    /// The day it is due.
-    pub due_date: Option<Day>,
-    /// When the assignee gets a reminder.
-    pub remind_at: Option<Instant>,
-    /// Who does it; the acting user when none.
-    pub assignee_id: Option<String>,
-}
-
-impl TryFrom<TaskInput> for sfa_core::TaskInput {
-    type Error = SfaError;
-
-    fn try_from(t: TaskInput) -> Result<Self, SfaError> {
-        Ok(sfa_core::TaskInput {
-            due_date: t.due_date.map(|d| d.0),
-            remind_at: t.remind_at.map(|i| i.0),
-            assignee_id: t
-                .assignee_id
-                .map(|u| parse_id(&u, "assignee_id"))
-                .transpose()?,
-            ..sfa_core::TaskInput::titled(t.title)
-        })
+    /// Replaces an interaction's fields (not its result) if it is still at `version`.
+    pub fn update_interaction(
+        &self,
+        id: InteractionId,
+        version: i64,
+        input: InteractionInput,
+    ) -> Result<Interaction, SfaError> {
+        Ok(self.inner.update_interaction(id, version, &input)?)
     }
-}
 
-/// A stored task.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct Task {
-    /// The id.
-    pub id: String,
-    /// `todo` or `confirmation`.
-    pub kind: String,
-    /// What to do.
-    pub title: String,
-    /// Due day.
-    pub due_date: Option<Day>,
-    /// Who does it.
-    pub assignee_id: String,
-    /// `open` or `completed`.
-    pub status: String,
-    /// Incremented on every change.
-    pub version: i64,
-}
-
-impl From<sfa_core::Task> for Task {
-    fn from(t: sfa_core::Task) -> Self {
-        Task {
-            id: t.id.to_string(),
-            kind: t.kind.as_str().to_string(),
-            due_date: t.due_date.map(Day),
-            assignee_id: t.assignee_id.to_string(),
-            status: t.status.as_str().to_string(),
-            version: t.version,
-            title: t.title,
-        }
+    /// Moves a planned interaction to new times (not into the past).
+    pub fn reschedule_interaction(
+        &self,
+        id: InteractionId,
+        version: i64,
+        starts_at: Timestamp,
+        ends_at: Timestamp,
+    ) -> Result<Interaction, SfaError> {
+        Ok(self
+            .inner
+            .reschedule_interaction(id, version, starts_at, ends_at)?)
     }
-}
 
-/// A queued notification.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct Notification {
-    /// The id (pass it to `mark_delivered`).
-    pub id: String,
-    /// `reminder_due`, `task_assigned` or `confirmation_requested`.
-    pub kind: String,
-    /// The task it is about.
-    pub task_id: String,
-    /// The task's title.
-    pub task_title: String,
-    /// When it became due.
-    pub due_at: Instant,
-}
+    /// Calls off a planned interaction; it stays in the history, marked cancelled.
+    pub fn cancel_interaction(
+        &self,
+        id: InteractionId,
+        version: i64,
+        reason: Option<String>,
+    ) -> Result<Interaction, SfaError> {
+        Ok(self
+            .inner
+            .cancel_interaction(id, version, reason.as_deref())?)
+    }
 
-impl From<sfa_core::Notification> for Notification {
-    fn from(n: sfa_core::Notification) -> Self {
-        Notification {
-            id: n.id.to_string(),
-            kind: n.kind.as_str().to_string(),
-            task_id: n.task_id.to_string(),
-            due_at: Instant(n.due_at),
-            task_title: n.task_title,
-        }
+    /// An interaction by id.
+    pub fn get_interaction(&self, id: InteractionId) -> Result<Interaction, SfaError> {
+        Ok(self.inner.get_interaction(id)?)
+    }
+
+    /// The tasks that follow up an interaction (its confirmation request).
+    pub fn interaction_tasks(&self, id: InteractionId) -> Result<Vec<Task>, SfaError> {
+        Ok(self.inner.interaction_tasks(id)?)
+    }
+
+    /// One page of a company's interactions, newest first.
+    pub fn company_interactions(
+        &self,
+        id: CompanyId,
+        page: PageRequest,
+    ) -> Result<InteractionPage, SfaError> {
+        Ok(self.inner.company_interactions(id, &page)?.into())
+    }
+
+    /// One page of a person's contact history, newest first.
+    pub fn person_interactions(
+        &self,
+        id: PersonId,
+        page: PageRequest,
+    ) -> Result<InteractionPage, SfaError> {
+        Ok(self.inner.person_interactions(id, &page)?.into())
+    }
+
+    /// Adds a task (a request, notified, when assigned to someone else).
+    pub fn add_task(&self, input: TaskInput) -> Result<Task, SfaError> {
+        Ok(self.inner.add_task(&input)?)
+    }
+
+    /// A task by id.
+    pub fn get_task(&self, id: TaskId) -> Result<Task, SfaError> {
+        Ok(self.inner.get_task(id)?)
+    }
+
+    /// Replaces a task's fields if it is still at `version`.
+    pub fn update_task(
+        &self,
+        id: TaskId,
+        version: i64,
+        input: TaskInput,
+    ) -> Result<Task, SfaError> {
+        Ok(self.inner.update_task(id, version, &input)?)
+    }
+
+    /// Marks a task done; its pending reminder is withdrawn.
+    pub fn complete_task(&self, id: TaskId, version: i64) -> Result<Task, SfaError> {
+        Ok(self.inner.complete_task(id, version)?)
+    }
+
+    /// Opens a completed task again.
+    pub fn reopen_task(&self, id: TaskId, version: i64) -> Result<Task, SfaError> {
+        Ok(self.inner.reopen_task(id, version)?)
+    }
+
+    /// The acting user's notifications due at `now`, reserved for this caller for 60 s:
+    /// show them, then [`Session::mark_delivered`].
+    pub fn due_notifications(&self, now: Timestamp) -> Result<Vec<Notification>, SfaError> {
+        Ok(self.inner.due_notifications(now)?)
+    }
+
+    /// Marks notifications delivered; returns how many were newly marked.
+    pub fn mark_delivered(&self, ids: Vec<NotificationId>) -> Result<u64, SfaError> {
+        Ok(self.inner.mark_delivered(&ids)?)
+    }
+
+    /// A user's agenda for local days: planned interactions and open tasks.
+    pub fn agenda(&self, request: AgendaRequest) -> Result<Agenda, SfaError> {
+        Ok(self.inner.agenda(&request)?)
+    }
+
+    /// The agenda as an iCalendar file (RFC 5545), with stable UIDs.
+    pub fn export_agenda_ical(&self, request: AgendaRequest) -> Result<String, SfaError> {
+        Ok(self.inner.export_agenda_ical(&request)?)
+    }
+
+    /// Chosen interactions as an iCalendar file (RFC 5545), in the order given.
+    pub fn export_interactions_ical(&self, ids: Vec<InteractionId>) -> Result<String, SfaError> {
+        Ok(self.inner.export_interactions_ical(&ids)?)
     }
 }

@@ -1,36 +1,45 @@
 //! Kotlin and Swift bindings for `sfa-core` (uniffi proc-macros).
 //!
-//! A thin layer: an [`Sfa`] object per open database, a [`Session`] object per acting
-//! user, each method one to three lines over the core; records mirrored here with
-//! their conversions in one place; one public error, [`SfaError`], mapped from the
-//! core's in one `From`. Instants cross as RFC 3339 text and surface as
-//! `java.time.Instant` in Kotlin (see `uniffi.toml`). Panics unwind (the release
-//! profile keeps `panic = "unwind"`) and uniffi turns them into errors, never aborts.
+//! A thin layer: an [`Sfa`] object per open database and a [`Session`] object per
+//! acting user, each method one call into the core. The records, enums and ids are the
+//! core's own types, declared to uniffi in `records.rs` (generated from the core's
+//! sources by `tools/gen_records.py`; the compiler checks each field). Instants, dates
+//! and exact decimals cross as text and surface as `java.time.Instant`,
+//! `java.time.LocalDate` and `java.math.BigDecimal` in Kotlin (`uniffi.toml`); a
+//! malformed value is a validation error. One public error, [`SfaError`], is mapped
+//! from the core's in one `From`. Panics unwind (every profile keeps
+//! `panic = "unwind"`) and uniffi turns them into errors, never aborts.
 //!
-//! This first increment covers users, the customer ledger, search, index rebuilds with
-//! progress, interactions (plan, log, report), tasks and the notifications outbox,
-//! deals (without masters and lines) and the monthly forecast; the other
-//! workflows follow (see the README). Money crosses as exact decimal text
-//! (`java.math.BigDecimal`), dates as `YYYY-MM-DD` (`java.time.LocalDate`).
+//! The methods live by area: `ledger.rs` (users, companies, persons, CSV),
+//! `activity.rs` (interactions, tasks, notifications, agenda), `sales.rs` (master
+//! data, deals, forecasts), `teams.rs` (teams, the board, business cards).
 
 mod activity;
-mod convert;
-mod deals;
+mod csv;
 mod error;
+mod ledger;
+mod pages;
+mod records;
+mod sales;
+mod teams;
+mod types;
 
 use std::sync::Arc;
 
-pub use activity::{Interaction, InteractionInput, Notification, ReportInput, Task, TaskInput};
-pub use convert::*;
-pub use deals::{Day, Deal, DealInput, ForecastRow, Money};
+use sfa_core::{CompanyLinks, ContactLinks, UserId};
+
 pub use error::SfaError;
+pub use pages::{
+    CardPage, CompanyPage, DealPage, ImportReport, InteractionPage, PersonPage, SkippedRow,
+};
 
 uniffi::setup_scaffolding!();
 
 /// Reports the progress of a long call.
 #[uniffi::export(callback_interface)]
 pub trait Progress: Send + Sync {
-    /// `done` of `total` items processed.
+    /// `done` of `total` units processed (records for an index rebuild, bytes read
+    /// for an import).
     fn on_progress(&self, done: u64, total: u64);
 }
 
@@ -64,15 +73,17 @@ impl Sfa {
     }
 
     /// Creates the first user, an active admin, in an empty database.
-    pub fn create_first_admin(&self, input: UserInput) -> Result<User, SfaError> {
-        Ok(self.inner.create_first_admin(&input.into())?.into())
+    pub fn create_first_admin(
+        &self,
+        input: sfa_core::UserInput,
+    ) -> Result<sfa_core::User, SfaError> {
+        Ok(self.inner.create_first_admin(&input)?)
     }
 
     /// Acts as the user with this id.
-    pub fn session(&self, user_id: String) -> Result<Arc<Session>, SfaError> {
-        let id = parse_id(&user_id, "user_id")?;
+    pub fn session(&self, user_id: UserId) -> Result<Arc<Session>, SfaError> {
         Ok(Arc::new(Session {
-            inner: self.inner.session(id)?,
+            inner: self.inner.session(user_id)?,
         }))
     }
 
@@ -90,6 +101,18 @@ impl Sfa {
             .inner
             .rebuild_search_index(&mut |done, total| progress.on_progress(done, total))?)
     }
+
+    /// How many changes the search index has not applied yet.
+    pub fn pending_search_changes(&self) -> Result<u64, SfaError> {
+        Ok(self.inner.pending_search_changes()?)
+    }
+
+    /// Applies the changes the search index has not applied yet, reporting progress.
+    pub fn catch_up_search_index(&self, progress: Box<dyn Progress>) -> Result<u64, SfaError> {
+        Ok(self
+            .inner
+            .catch_up_search_index(&mut |done, total| progress.on_progress(done, total))?)
+    }
 }
 
 /// Acting as one user. Safe to call from several threads.
@@ -101,186 +124,33 @@ pub struct Session {
 #[uniffi::export]
 impl Session {
     /// The acting user.
-    pub fn me(&self) -> Result<User, SfaError> {
-        Ok(self.inner.me()?.into())
+    pub fn me(&self) -> Result<sfa_core::User, SfaError> {
+        Ok(self.inner.me()?)
     }
 
-    /// Adds a user (admins only).
-    pub fn add_user(&self, input: UserInput) -> Result<User, SfaError> {
-        Ok(self.inner.add_user(&input.into())?.into())
-    }
-
-    /// Adds a company.
-    pub fn add_company(&self, input: CompanyInput) -> Result<Company, SfaError> {
-        Ok(self.inner.add_company(&input.into())?.into())
-    }
-
-    /// A company by id.
-    pub fn get_company(&self, id: String) -> Result<Company, SfaError> {
-        Ok(self.inner.get_company(parse_id(&id, "id")?)?.into())
-    }
-
-    /// Replaces a company's fields if it is still at `version`.
-    pub fn update_company(
+    /// Fuzzy search (曖昧検索) over companies and persons.
+    pub fn search(
         &self,
-        id: String,
-        version: i64,
-        input: CompanyInput,
-    ) -> Result<Company, SfaError> {
-        Ok(self
-            .inner
-            .update_company(parse_id(&id, "id")?, version, &input.into())?
-            .into())
+        request: sfa_core::SearchRequest,
+    ) -> Result<Vec<sfa_core::SearchHit>, SfaError> {
+        Ok(self.inner.search(&request)?)
     }
+}
 
-    /// One page of companies in あいうえお order.
-    pub fn list_companies(&self, page: PageRequest) -> Result<CompanyPage, SfaError> {
-        Ok(self.inner.list_companies(&page.into())?.into())
-    }
+/// The company's homepage and main phone as URIs to open.
+#[uniffi::export]
+pub fn company_links(company: sfa_core::Company) -> CompanyLinks {
+    company.links()
+}
 
-    /// Adds a person to a company.
-    pub fn add_person(&self, input: PersonInput) -> Result<Person, SfaError> {
-        Ok(self.inner.add_person(&input.try_into()?)?.into())
-    }
+/// The person's `mailto:` and `tel:` URIs.
+#[uniffi::export]
+pub fn person_links(person: sfa_core::Person) -> ContactLinks {
+    person.contact_links()
+}
 
-    /// One page of a company's persons.
-    pub fn company_persons(&self, id: String, page: PageRequest) -> Result<PersonPage, SfaError> {
-        Ok(self
-            .inner
-            .company_persons(parse_id(&id, "id")?, &page.into())?
-            .into())
-    }
-
-    /// Registers a planned interaction.
-    pub fn plan_interaction(&self, input: InteractionInput) -> Result<Interaction, SfaError> {
-        Ok(self.inner.plan_interaction(&input.try_into()?)?.into())
-    }
-
-    /// Records an interaction that already happened, with its result.
-    pub fn log_interaction(
-        &self,
-        input: InteractionInput,
-        report: ReportInput,
-    ) -> Result<Interaction, SfaError> {
-        Ok(self
-            .inner
-            .log_interaction(&input.try_into()?, &report.try_into()?)?
-            .into())
-    }
-
-    /// Records the result of a planned interaction.
-    pub fn report_interaction(
-        &self,
-        id: String,
-        version: i64,
-        report: ReportInput,
-    ) -> Result<Interaction, SfaError> {
-        Ok(self
-            .inner
-            .report_interaction(parse_id(&id, "id")?, version, &report.try_into()?)?
-            .into())
-    }
-
-    /// The tasks that follow up an interaction (its confirmation request).
-    pub fn interaction_tasks(&self, id: String) -> Result<Vec<Task>, SfaError> {
-        let tasks = self.inner.interaction_tasks(parse_id(&id, "id")?)?;
-        Ok(tasks.into_iter().map(Into::into).collect())
-    }
-
-    /// Adds a task (a request when assigned to someone else).
-    pub fn add_task(&self, input: TaskInput) -> Result<Task, SfaError> {
-        Ok(self.inner.add_task(&input.try_into()?)?.into())
-    }
-
-    /// Marks a task done.
-    pub fn complete_task(&self, id: String, version: i64) -> Result<Task, SfaError> {
-        Ok(self
-            .inner
-            .complete_task(parse_id(&id, "id")?, version)?
-            .into())
-    }
-
-    /// The acting user's notifications due at `now`, reserved for this caller.
-    pub fn due_notifications(&self, now: Instant) -> Result<Vec<Notification>, SfaError> {
-        let due = self.inner.due_notifications(now.0)?;
-        Ok(due.into_iter().map(Into::into).collect())
-    }
-
-    /// Marks notifications delivered; returns how many were newly marked.
-    pub fn mark_delivered(&self, ids: Vec<String>) -> Result<u64, SfaError> {
-        let ids = ids
-            .iter()
-            .map(|id| parse_id(id, "ids"))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(self.inner.mark_delivered(&ids)?)
-    }
-
-    /// Opens a deal owned by the acting user.
-    pub fn add_deal(&self, input: DealInput) -> Result<Deal, SfaError> {
-        Ok(self.inner.add_deal(&input.try_into()?)?.into())
-    }
-
-    /// Closes a deal as won on `closed_on` (today in Japan when not given).
-    pub fn win_deal(
-        &self,
-        id: String,
-        version: i64,
-        closed_on: Option<Day>,
-    ) -> Result<Deal, SfaError> {
-        Ok(self
-            .inner
-            .win_deal(parse_id(&id, "id")?, version, closed_on.map(|d| d.0))?
-            .into())
-    }
-
-    /// The acting user's open deals, by expected close date (first `limit`).
-    pub fn open_deals(&self, limit: u32) -> Result<Vec<Deal>, SfaError> {
-        let page = sfa_core::PageRequest::first(limit);
-        Ok(self
-            .inner
-            .open_deals(None, &page)?
-            .items
-            .into_iter()
-            .map(Into::into)
-            .collect())
-    }
-
-    /// The weighted forecast by month from `first_month` to `last_month` (any day in
-    /// each), optionally by owner; exact.
-    pub fn forecast(
-        &self,
-        first_month: Day,
-        last_month: Day,
-        by_owner: bool,
-    ) -> Result<Vec<ForecastRow>, SfaError> {
-        let request = sfa_core::forecast::ForecastRequest {
-            first_month: first_month.0,
-            last_month: last_month.0,
-            group_by: if by_owner {
-                vec![sfa_core::forecast::Dimension::Owner]
-            } else {
-                Vec::new()
-            },
-        };
-        Ok(self
-            .inner
-            .forecast(&request)?
-            .into_iter()
-            .map(Into::into)
-            .collect())
-    }
-
-    /// Fuzzy search (曖昧検索) over companies and persons; at most `limit` hits.
-    pub fn search(&self, text: String, limit: u32) -> Result<Vec<SearchHit>, SfaError> {
-        let request = sfa_core::SearchRequest {
-            limit,
-            ..sfa_core::SearchRequest::new(text)
-        };
-        Ok(self
-            .inner
-            .search(&request)?
-            .into_iter()
-            .map(Into::into)
-            .collect())
-    }
+/// Reads the OCR text of a business card into a draft to review (never stored).
+#[uniffi::export]
+pub fn parse_card_text(text: String) -> sfa_core::CardDraft {
+    sfa_core::parse_card_text(&text)
 }

@@ -9,8 +9,9 @@ import pathlib
 import re
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-CORE = ROOT / "sfa-core" / "src"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
+from core_records import ROOT, sources, stored_enums, structs  # noqa: E402
+
 OUT = ROOT / "sfa-py" / "python" / "sfa" / "_records.py"
 
 # The records, in dependency order (a record appears after those it contains).
@@ -51,40 +52,6 @@ PLAIN_ENUMS = {
     "PhoneLabel": ["tel", "fax", "mobile", "other"],
     "Dimension": ["owner", "team", "stage", "product", "campaign"],
 }
-
-MASTER_TAIL = [
-    ("retired", "bool"), ("created_at", "Timestamp"), ("created_by", "UserId"),
-    ("updated_at", "Timestamp"), ("updated_by", "UserId"), ("version", "i64"),
-]
-
-
-def sources():
-    return {p: p.read_text(encoding="utf-8") for p in CORE.rglob("*.rs")}
-
-
-def stored_enums(texts):
-    enums = {}
-    for text in texts.values():
-        for m in re.finditer(r"stored_enum!\s*\{.*?\n\s*(\w+)\s*\{(.*?)\n\s*\}\s*\n\}", text, re.S):
-            name, body = m.group(1), m.group(2)
-            values = re.findall(r'=\s*"([^"]+)"', body)
-            default = re.search(r'#\[default\]\s*\n\s*\w+\s*=\s*"([^"]+)"', body)
-            enums[name] = (values, default.group(1) if default else values[0])
-    return enums
-
-
-def structs(texts):
-    found = {}
-    for text in texts.values():
-        for m in re.finditer(r"pub struct (\w+)(?:<T>)? \{(.*?)\n\}", text, re.S):
-            name, body = m.group(1), m.group(2)
-            fields = re.findall(r"^\s*pub (\w+): ([^,\n]+),", body, re.M)
-            master = text.rfind("master_record!", 0, m.start()) > text.rfind("}\n}", 0, m.start())
-            if master and "master_record!" in text[max(0, m.start() - 200):m.start()]:
-                fields = fields + MASTER_TAIL
-            found.setdefault(name, fields)
-    return found
-
 
 def py_type(rust, enums):
     rust = rust.strip()
@@ -161,7 +128,7 @@ def main():
         'NIL_ID = "00000000-0000-0000-0000-000000000000"',
         "",
     ]
-    for name, values in sorted({**{k: v[0] for k, v in enums.items()}, **PLAIN_ENUMS}.items()):
+    for name, values in sorted({**{k: [s for _, s, _ in v[0]] for k, v in enums.items()}, **PLAIN_ENUMS}.items()):
         choices = ", ".join(f'"{v}"' for v in values)
         lines.append(f"{name} = Literal[{choices}]")
     lines.append("")

@@ -1,0 +1,89 @@
+"""Reads sfa-core's records and enums from its Rust sources, for the generators that
+keep the bindings in step with the core (sfa-py/tools/gen_records.py,
+sfa-ffi/tools/gen_records.py)."""
+
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CORE = ROOT / "sfa-core" / "src"
+
+# The fields every master record gets from `master_record!` (sfa-core/src/model/masters.rs).
+MASTER_TAIL = [
+    ("retired", "bool"), ("created_at", "Timestamp"), ("created_by", "UserId"),
+    ("updated_at", "Timestamp"), ("updated_by", "UserId"), ("version", "i64"),
+]
+MASTER_TAIL_DOCS = {
+    "retired": "Retired masters are hidden from pickers and refused on new deals.",
+    "created_at": "When it was created.",
+    "created_by": "Who created it.",
+    "updated_at": "When it last changed.",
+    "updated_by": "Who changed it last.",
+    "version": "Incremented on every change; send it back with a change.",
+}
+
+
+def sources():
+    return {p: p.read_text(encoding="utf-8") for p in sorted(CORE.rglob("*.rs"))}
+
+
+def _doc(block):
+    """The first line of the `///` comments at the end of `block`."""
+    lines = [l.strip() for l in block.rstrip().split("\n")]
+    docs = []
+    for line in reversed(lines):
+        if line.startswith("///"):
+            docs.append(line[3:].strip())
+        elif line.startswith("#[") or not line:
+            continue
+        else:
+            break
+    docs.reverse()
+    return " ".join(docs)
+
+
+def stored_enums(texts):
+    """name -> ([(variant, stored text, doc)], default stored text, doc)."""
+    enums = {}
+    for text in texts.values():
+        for m in re.finditer(r"stored_enum!\s*\{(.*?)\n\s*(\w+)\s*\{(.*?)\n\s*\}\s*\n\}", text, re.S):
+            doc, name, body = _doc(m.group(1)), m.group(2), m.group(3)
+            variants = [(v, s, _doc(body[:vm.start()]))
+                        for vm in re.finditer(r'^\s*(\w+)\s*=\s*"([^"]+)"', body, re.M)
+                        for v, s in [vm.groups()]]
+            default = re.search(r'#\[default\]\s*\n\s*\w+\s*=\s*"([^"]+)"', body)
+            enums[name] = (variants, default.group(1) if default else variants[0][1], doc)
+    return enums
+
+
+def plain_enums(texts, names):
+    """name -> ([(variant, payload type or None, doc)], doc) for `pub enum` items."""
+    found = {}
+    for text in texts.values():
+        for m in re.finditer(r"pub enum (\w+) \{(.*?)\n\}", text, re.S):
+            name, body = m.group(1), m.group(2)
+            if name not in names or name in found:
+                continue
+            variants = [(vm.group(1), vm.group(2), _doc(body[:vm.start()]))
+                        for vm in re.finditer(r"^\s*(\w+)(?:\((\w+)\))?,", body, re.M)]
+            found[name] = (variants, _doc(text[:m.start()]))
+    return found
+
+
+def structs(texts, with_docs=False):
+    """name -> [(field, type)] (or [(field, type, doc)] and the struct's doc)."""
+    found = {}
+    for text in texts.values():
+        for m in re.finditer(r"pub struct (\w+)(?:<T>)? \{(.*?)\n\}", text, re.S):
+            name, body = m.group(1), m.group(2)
+            fields = [(fm.group(1), fm.group(2), _doc(body[:fm.start()]))
+                      for fm in re.finditer(r"^\s*pub (\w+): ([^,\n]+),", body, re.M)]
+            master = text.rfind("master_record!", 0, m.start()) > text.rfind("}\n}", 0, m.start())
+            if master and "master_record!" in text[max(0, m.start() - 200):m.start()]:
+                fields = fields + [(f, t, MASTER_TAIL_DOCS[f]) for f, t in MASTER_TAIL]
+            doc = _doc(text[:m.start()])
+            if with_docs:
+                found.setdefault(name, (fields, doc))
+            else:
+                found.setdefault(name, [(f, t) for f, t, _ in fields])
+    return found
