@@ -185,7 +185,10 @@ pub struct StorageError(pub(crate) Box<dyn std::error::Error + Send + Sync>);
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         if let rusqlite::Error::SqliteFailure(f, _) = &e
-            && f.code == rusqlite::ErrorCode::NotADatabase
+            && matches!(
+                f.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            )
         {
             return Error::NotADatabase;
         }

@@ -216,4 +216,53 @@ mod tests {
         assert!(matches!(err, crate::Error::NotADatabase), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
+
+    /// A database with some rows, closed cleanly (checkpointed, no log left).
+    fn database_with_rows(path: &Path) -> Vec<u8> {
+        let store = SqliteStore::open(path).unwrap();
+        store.with_connection(|c| {
+            c.execute_batch(
+                "CREATE TABLE filler (x TEXT);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                 INSERT INTO filler SELECT printf('行%05d', i) || hex(randomblob(40)) FROM n;",
+            )
+            .unwrap();
+        });
+        drop(store);
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn a_truncated_database_is_a_typed_error_and_untouched() {
+        let dir = tempdir();
+        let path = dir.join("cut.sqlite");
+        let whole = database_with_rows(&path);
+        assert!(whole.len() > 64 * 1024);
+        for keep in [50, 100, 4096, whole.len() / 2, whole.len() - 4096] {
+            std::fs::write(&path, &whole[..keep]).unwrap();
+            let err = SqliteStore::open(&path).unwrap_err();
+            assert!(matches!(err, crate::Error::NotADatabase), "{keep}: {err}");
+            assert_eq!(
+                std::fs::read(&path).unwrap(),
+                &whole[..keep],
+                "{keep} bytes"
+            );
+            assert!(!dir.join("cut.sqlite-wal").exists());
+        }
+    }
+
+    #[test]
+    fn a_database_with_damaged_pages_is_a_typed_error_on_use() {
+        let dir = tempdir();
+        let path = dir.join("bad.sqlite");
+        let mut bytes = database_with_rows(&path);
+        // Overwrite the schema page's content area and a data page with garbage.
+        for b in &mut bytes[200..4096] {
+            *b = 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let err = SqliteStore::open(&path).unwrap_err();
+        assert!(matches!(err, crate::Error::NotADatabase), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
 }
