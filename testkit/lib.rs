@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod crash;
 pub mod office;
 pub mod search_eval;
 

@@ -9,7 +9,8 @@ use sfa_core::search::index_dir_for;
 use sfa_core::store::Store;
 use sfa_core::store::sqlite::SqliteStore;
 use sfa_core::{
-    CompanyInput, HitKind, PersonInput, SearchRequest, SearchScope, Session, Sfa, UserInput,
+    CompanyInput, HitKind, PageRequest, PersonInput, SearchRequest, SearchScope, Session, Sfa,
+    UserInput,
 };
 use sfa_testkit::search_eval::{Fixture, evaluate, summarize};
 
@@ -397,4 +398,58 @@ fn nothing_writes_to_the_index_once_the_handle_is_dropped() {
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+#[test]
+fn the_index_check_finds_records_changed_behind_its_back() {
+    let path = temp_db();
+    let sfa = Sfa::open(&path).unwrap();
+    let me = admin(&sfa);
+    let ledger = sfa_testkit::SampleLedger::generate(4, 40, 60);
+    me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &Default::default())
+        .unwrap();
+    me.import_persons_csv(ledger.persons_csv(None).as_bytes(), &Default::default())
+        .unwrap();
+    let check = sfa.check_search_index().unwrap();
+    assert!(check.is_consistent(), "{check:?}");
+    assert_eq!((check.records, check.documents), (100, 100));
+
+    // Even a change written straight to the database is queued for the index (by
+    // triggers), so the index follows it.
+    let company = me.list_companies(&PageRequest::default()).unwrap().items[0].clone();
+    let persons = me
+        .company_persons(company.id, &PageRequest::default())
+        .unwrap()
+        .items
+        .len();
+    assert!(persons > 0);
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute(
+        "UPDATE companies SET name = '株式会社改名' WHERE id = ?1",
+        [company.id.to_string()],
+    )
+    .unwrap();
+    assert!(sfa.check_search_index().unwrap().is_consistent());
+    // A change whose queue entry is lost (as if the index had applied it) leaves its
+    // company's document and its persons' documents stale.
+    raw.execute(
+        "UPDATE companies SET name = '株式会社再改名' WHERE id = ?1",
+        [company.id.to_string()],
+    )
+    .unwrap();
+    raw.execute("DELETE FROM search_outbox", []).unwrap();
+    let check = sfa.check_search_index().unwrap();
+    assert_eq!(check.stale.len(), 1 + persons, "{check:?}");
+    assert!(check.stale.contains(&format!("c:{}", company.id)));
+    // A row deleted behind its back leaves an extra document.
+    raw.execute(
+        "DELETE FROM persons WHERE company_id = ?1",
+        [company.id.to_string()],
+    )
+    .unwrap();
+    let check = sfa.check_search_index().unwrap();
+    assert_eq!(check.extra.len(), persons);
+    sfa.rebuild_search_index(&mut |_, _| {}).unwrap();
+    let check = sfa.check_search_index().unwrap();
+    assert!(check.is_consistent(), "{check:?}");
 }

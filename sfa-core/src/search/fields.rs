@@ -34,6 +34,55 @@ pub(crate) struct Fields {
     pub latin: Field,
     /// Phone numbers: national digits, E.164 digits and the last four digits.
     pub phone: Field,
+    /// A fingerprint of everything searchable in the document (see [`DocBuilder`]), so
+    /// that a check can tell an index entry that no longer matches its record.
+    pub digest: Field,
+}
+
+/// A document being built, with an FNV-1a fingerprint of every field and token added.
+pub(crate) struct DocBuilder {
+    doc: TantivyDocument,
+    digest: u64,
+}
+
+impl DocBuilder {
+    fn feed(&mut self, field: Field, text: &str) {
+        for b in field
+            .field_id()
+            .to_le_bytes()
+            .iter()
+            .chain(text.as_bytes())
+            .chain(&[0xFF])
+        {
+            self.digest ^= u64::from(*b);
+            self.digest = self.digest.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn text(&mut self, field: Field, text: &str) {
+        self.feed(field, text);
+        self.doc.add_text(field, text);
+    }
+
+    fn tokens(&mut self, field: Field, tokens: Vec<Token>) {
+        for t in &tokens {
+            self.feed(field, &format!("{}:{}", t.position, t.text));
+        }
+        self.doc.add_pre_tokenized_text(
+            field,
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
+    }
+
+    /// The document with its fingerprint, and the fingerprint.
+    fn finish(mut self, digest_field: Field) -> (TantivyDocument, String) {
+        let digest = format!("{:016x}", self.digest);
+        self.doc.add_text(digest_field, &digest);
+        (self.doc, digest)
+    }
 }
 
 impl Fields {
@@ -55,11 +104,21 @@ impl Fields {
             detail: b.add_text_field("detail", grams.clone()),
             latin: b.add_text_field("latin", grams),
             phone: b.add_text_field("phone", STRING),
+            digest: b.add_text_field("digest", STRING | STORED),
         };
         (b.build(), fields)
     }
 
     pub(crate) fn company_doc(&self, c: &Company) -> TantivyDocument {
+        self.company_doc_and_digest(c).0
+    }
+
+    pub(crate) fn person_doc(&self, p: &Person, company: Option<&Company>) -> TantivyDocument {
+        self.person_doc_and_digest(p, company).0
+    }
+
+    /// A company's document and its fingerprint.
+    pub(crate) fn company_doc_and_digest(&self, c: &Company) -> (TantivyDocument, String) {
         let mut doc = self.base(
             &company_key(&c.id.to_string()),
             "company",
@@ -81,10 +140,15 @@ impl Fields {
         if let Some(p) = &c.phone {
             self.add_phone(&mut doc, p);
         }
-        doc
+        doc.finish(self.digest)
     }
 
-    pub(crate) fn person_doc(&self, p: &Person, company: Option<&Company>) -> TantivyDocument {
+    /// A person's document (with its company's searchable text) and its fingerprint.
+    pub(crate) fn person_doc_and_digest(
+        &self,
+        p: &Person,
+        company: Option<&Company>,
+    ) -> (TantivyDocument, String) {
         let mut doc = self.base(
             &person_key(&p.id.to_string()),
             "person",
@@ -117,21 +181,24 @@ impl Fields {
         for phone in [&p.office_phone, &p.mobile_phone].into_iter().flatten() {
             self.add_phone(&mut doc, phone);
         }
-        doc
+        doc.finish(self.digest)
     }
 
-    fn base(&self, key: &str, kind: &str, archived: bool, display: &str) -> TantivyDocument {
-        let mut doc = TantivyDocument::default();
-        doc.add_text(self.key, key);
-        doc.add_text(self.kind, kind);
-        doc.add_text(self.archived, if archived { "1" } else { "0" });
-        doc.add_text(self.display, display);
+    fn base(&self, key: &str, kind: &str, archived: bool, display: &str) -> DocBuilder {
+        let mut doc = DocBuilder {
+            doc: TantivyDocument::default(),
+            digest: 0xcbf2_9ce4_8422_2325,
+        };
+        doc.text(self.key, key);
+        doc.text(self.kind, kind);
+        doc.text(self.archived, if archived { "1" } else { "0" });
+        doc.text(self.display, display);
         doc
     }
 
     /// Unigrams and bigrams of Japanese runs, whole Latin words, a start marker for the
     /// first gram and a whole-value key, all with positions for phrase matching.
-    fn add_grams(&self, doc: &mut TantivyDocument, field: Field, value: &str) {
+    fn add_grams(&self, doc: &mut DocBuilder, field: Field, value: &str) {
         let normalized = normalize(value);
         let mut tokens = Vec::new();
         let mut position = 0;
@@ -164,17 +231,11 @@ impl Fields {
             }
         }
         push(&mut tokens, whole_key(&normalized), position);
-        doc.add_pre_tokenized_text(
-            field,
-            PreTokenizedString {
-                text: String::new(),
-                tokens,
-            },
-        );
+        doc.tokens(field, tokens);
     }
 
     /// Every suffix (of at least two letters) of every Latin word.
-    fn add_latin<'a>(&self, doc: &mut TantivyDocument, values: impl Iterator<Item = &'a str>) {
+    fn add_latin<'a>(&self, doc: &mut DocBuilder, values: impl Iterator<Item = &'a str>) {
         let mut tokens = Vec::new();
         for value in values {
             for piece in pieces(&normalize(value)) {
@@ -189,19 +250,13 @@ impl Fields {
             }
         }
         if !tokens.is_empty() {
-            doc.add_pre_tokenized_text(
-                self.latin,
-                PreTokenizedString {
-                    text: String::new(),
-                    tokens,
-                },
-            );
+            doc.tokens(self.latin, tokens);
         }
     }
 
-    fn add_phone(&self, doc: &mut TantivyDocument, e164: &str) {
+    fn add_phone(&self, doc: &mut DocBuilder, e164: &str) {
         for token in phone_tokens(e164) {
-            doc.add_text(self.phone, &token);
+            doc.text(self.phone, &token);
         }
     }
 }

@@ -27,20 +27,20 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use fields::{Fields, company_key, person_key};
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{CompanyId, PersonId};
-use crate::store::{IndexChange, ReadTx, Store, walk_persons};
+use crate::store::{IndexChange, ReadTx, Store, walk_companies, walk_persons};
 
 /// The index writer's memory budget (tantivy's minimum is 15 MB); bounded for phones.
 pub const WRITER_MEMORY_BYTES: usize = 20 * 1024 * 1024;
 
 /// Bumped whenever the analyser or schema changes: an index written by another version
 /// is rebuilt from the database on open.
-const ANALYZER_VERSION: &str = "sfa-search-1";
+const ANALYZER_VERSION: &str = "sfa-search-2";
 const VERSION_FILE: &str = "sfa-search-version";
 
 /// How many queued changes are read per round while catching up.
@@ -139,6 +139,28 @@ pub struct SearchError(String);
 impl From<tantivy::TantivyError> for Error {
     fn from(e: tantivy::TantivyError) -> Self {
         Error::Search(SearchError(e.to_string()))
+    }
+}
+
+/// How the search index compares with the database (see [`SearchIndex::check`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct IndexCheck {
+    /// Companies and persons in the database.
+    pub records: u64,
+    /// Documents in the index.
+    pub documents: u64,
+    /// Records with no document (`c:<id>` or `p:<id>`).
+    pub missing: Vec<String>,
+    /// Documents with no record.
+    pub extra: Vec<String>,
+    /// Documents whose searchable text differs from their record's.
+    pub stale: Vec<String>,
+}
+
+impl IndexCheck {
+    /// True when every record has exactly its document.
+    pub fn is_consistent(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.stale.is_empty()
     }
 }
 
@@ -342,6 +364,62 @@ impl SearchIndex {
             store.write(|tx| tx.queue_all_for_index())?;
         }
         self.catch_up(store, progress)
+    }
+
+    /// Compares the committed index with the database: every company and person must
+    /// have one document whose fingerprint matches the document its record makes now.
+    /// Queued changes not applied yet show as differences, so catch up first. Reads
+    /// every record and document: a diagnostic, not for every screen.
+    pub fn check(&self, store: &dyn Store) -> Result<IndexCheck> {
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let mut indexed: HashMap<String, String> = HashMap::new();
+        let mut documents = 0u64;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc_id in segment.doc_ids_alive() {
+                let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
+                let text = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                };
+                documents += 1;
+                indexed.insert(text(self.fields.key), text(self.fields.digest));
+            }
+        }
+        let mut check = IndexCheck {
+            documents,
+            ..IndexCheck::default()
+        };
+        let mut compare = |key: String, digest: String| match indexed.remove(&key) {
+            None => check.missing.push(key),
+            Some(found) if found != digest => check.stale.push(key),
+            Some(_) => {}
+        };
+        let mut records = 0u64;
+        store.read(|tx| {
+            walk_companies(tx, true, |_, c| {
+                records += 1;
+                compare(
+                    company_key(&c.id.to_string()),
+                    self.fields.company_doc_and_digest(c).1,
+                );
+                Ok(())
+            })?;
+            walk_persons(tx, None, true, |tx, p| {
+                records += 1;
+                let company = tx.get_company(p.company_id)?;
+                compare(
+                    person_key(&p.id.to_string()),
+                    self.fields.person_doc_and_digest(p, company.as_ref()).1,
+                );
+                Ok(())
+            })
+        })?;
+        check.records = records;
+        check.extra = indexed.into_keys().collect();
+        check.extra.sort();
+        Ok(check)
     }
 
     /// Runs a search.

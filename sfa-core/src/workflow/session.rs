@@ -83,6 +83,14 @@ impl Sfa {
         self.search.catch_up(self.store.as_ref(), progress)
     }
 
+    /// Compares the search index with the database after applying the queued changes
+    /// (a diagnostic: it reads every record); a damaged or stale index is fixed by
+    /// [`Sfa::rebuild_search_index`].
+    pub fn check_search_index(&self) -> Result<crate::search::IndexCheck> {
+        self.search.catch_up(self.store.as_ref(), &mut |_, _| {})?;
+        self.search.check(self.store.as_ref())
+    }
+
     /// Replaces the clock (tests use a fixed one).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Sfa {
         self.clock = clock;
