@@ -6,6 +6,8 @@ use sfa_core::{
     Sfa, UserInput,
 };
 
+use sfa_core::csv_io::{MAX_IMPORT_ROWS, MAX_ROW_BYTES};
+
 const COMPANIES_CP932: &[u8] = include_bytes!("fixtures/csv/companies_cp932.csv");
 const PERSONS_BAD_ROWS: &[u8] = include_bytes!("fixtures/csv/persons_bad_rows.csv");
 
@@ -314,6 +316,47 @@ fn a_hundred_thousand_rows_import_in_one_transaction() {
     assert!(
         fresh
             .list_companies(&PageRequest::first(1))
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
+
+#[test]
+fn import_size_limits_stop_the_whole_import_with_the_line() {
+    let me = session();
+    let import_error = |csv: &[u8], options: &ImportOptions| match me
+        .import_companies_csv(csv, options)
+        .unwrap_err()
+    {
+        Error::Import(row) => (row.line, row.problem.to_string()),
+        other => panic!("{other}"),
+    };
+    // A physical line longer than MAX_ROW_BYTES is refused before it is buffered whole,
+    // even when bad rows are skipped.
+    let mut long = String::from("会社名,メモ\n株式会社正常,\n株式会社長文,");
+    long.push_str(&"あ".repeat(MAX_ROW_BYTES / 3 + 10));
+    long.push('\n');
+    let (line, why) = import_error(long.as_bytes(), &skip());
+    assert_eq!(line, 3);
+    assert!(why.contains("longer than 64 KiB"), "{why}");
+    // A quoted value over many short lines that adds up to more is refused too.
+    let mut tall = String::from("会社名,メモ\n株式会社縦長,\"");
+    for _ in 0..(MAX_ROW_BYTES / 10 + 10) {
+        tall.push_str("123456789\n");
+    }
+    tall.push_str("\"\n");
+    let (line, why) = import_error(tall.as_bytes(), &skip());
+    assert_eq!(line, 2);
+    assert!(why.contains("row is longer than 64 KiB"), "{why}");
+    // More than MAX_IMPORT_ROWS rows (blank ones count) stop the import.
+    let mut many = String::from("会社名,メモ\n株式会社先頭,\n");
+    many.push_str(&",\n".repeat(MAX_IMPORT_ROWS as usize));
+    let (line, why) = import_error(many.as_bytes(), &skip());
+    assert_eq!(line, MAX_IMPORT_ROWS + 2);
+    assert!(why.contains("more than 1000000 rows"), "{why}");
+    assert!(
+        me.list_companies(&PageRequest::default())
             .unwrap()
             .items
             .is_empty()

@@ -10,7 +10,7 @@ use csv::StringRecord;
 
 use super::columns::{ColumnMap, DEAL_COLUMNS, header_error};
 use super::export::{CsvOut, text};
-use super::import::{CompanyResolver, csv_error, fits, merge, open_csv};
+use super::import::{CompanyResolver, fits, merge, open_csv, read_row};
 use super::{ExportOptions, ImportOptions, ImportReport};
 use crate::error::{
     Entity, Error, FieldError, Reason, Result, RowError, RowProblem, ValidationError,
@@ -106,7 +106,8 @@ impl Session {
             };
             let mut group: Option<Group> = None;
             let mut row = StringRecord::new();
-            while reader.read_record(&mut row).map_err(csv_error)? {
+            let mut rows = 0;
+            while read_row(&mut reader, &mut row, &mut rows)? {
                 let line = row.position().map_or(0, |p| p.line());
                 if row.iter().all(|f| f.trim().is_empty()) {
                     import.report.blank_rows += 1;

@@ -10,20 +10,29 @@ use super::CsvEncoding;
 
 const CHUNK: usize = 64 * 1024;
 
-/// The line (1-based) where the input stopped being valid in its encoding.
+/// Where (1-based line) and why the input cannot be read as CSV text.
 #[derive(Debug)]
 pub(crate) struct MalformedInput {
     pub(crate) line: u64,
-    pub(crate) encoding: &'static str,
+    /// The encoding the bytes are not valid in, or `None` for a line too long.
+    pub(crate) encoding: Option<&'static str>,
 }
 
 impl std::fmt::Display for MalformedInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "bytes that are not valid {} on line {}",
-            self.encoding, self.line
-        )
+        match self.encoding {
+            Some(encoding) => write!(
+                f,
+                "bytes that are not valid {encoding} on line {}; choose the file's encoding (UTF-8 or Shift_JIS) explicitly",
+                self.line
+            ),
+            None => write!(
+                f,
+                "line {} is longer than {} KiB: not a CSV of sfa records",
+                self.line,
+                super::MAX_ROW_BYTES / 1024
+            ),
+        }
     }
 }
 
@@ -40,6 +49,8 @@ pub(crate) struct DecodingReader<R> {
     out: Vec<u8>,
     out_pos: usize,
     lines_emitted: u64,
+    /// Bytes emitted since the last line break.
+    line_length: usize,
     finished: bool,
 }
 
@@ -55,6 +66,7 @@ impl<R: Read> DecodingReader<R> {
             out: Vec::new(),
             out_pos: 0,
             lines_emitted: 0,
+            line_length: 0,
             finished: false,
         }
     }
@@ -128,13 +140,31 @@ impl<R: Read> DecodingReader<R> {
         self.raw_pos += read;
         if let DecoderResult::Malformed(_, _) = result {
             let line = self.lines_emitted + count_lines(&self.out) + 1;
-            let encoding = decoder.encoding().name();
+            let encoding = Some(decoder.encoding().name());
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 MalformedInput { line, encoding },
             ));
         }
-        self.lines_emitted += count_lines(&self.out);
+        // Refuse an endless line before the CSV reader buffers it.
+        let mut segments = self.out.split(|&b| b == b'\n').peekable();
+        while let Some(segment) = segments.next() {
+            self.line_length += segment.len();
+            if self.line_length > super::MAX_ROW_BYTES {
+                let line = self.lines_emitted + 1;
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    MalformedInput {
+                        line,
+                        encoding: None,
+                    },
+                ));
+            }
+            if segments.peek().is_some() {
+                self.lines_emitted += 1;
+                self.line_length = 0;
+            }
+        }
         if self.eof && self.raw_pos == self.raw.len() && result == DecoderResult::InputEmpty {
             self.finished = true;
         }

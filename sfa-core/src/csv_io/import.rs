@@ -8,7 +8,7 @@ use csv::StringRecord;
 
 use super::columns::{COMPANY_COLUMNS, Column, ColumnMap, PERSON_COLUMNS, header_error};
 use super::decode::{DecodingReader, MalformedInput};
-use super::{ImportOptions, ImportReport};
+use super::{ImportOptions, ImportReport, MAX_IMPORT_ROWS, MAX_ROW_BYTES};
 use crate::error::{
     Entity, Error, FieldError, Reason, Result, RowError, RowProblem, ValidationError,
 };
@@ -73,7 +73,8 @@ fn run_import<I: RowImporter>(
     let now = session.now();
     session.write(|tx, me| {
         let mut report = ImportReport::default();
-        while reader.read_record(&mut row).map_err(csv_error)? {
+        let mut rows = 0;
+        while read_row(&mut reader, &mut row, &mut rows)? {
             let line = row.position().map_or(0, |p| p.line());
             if row.iter().all(|f| f.trim().is_empty()) {
                 report.blank_rows += 1;
@@ -127,6 +128,32 @@ pub(super) fn fits(row: &StringRecord, width: usize) -> bool {
     row.len() == width || (row.len() > width && row.iter().skip(width).all(|f| f.trim().is_empty()))
 }
 
+/// Reads the next data row into `row` (false at the end), counting it in `rows` and
+/// enforcing [`MAX_IMPORT_ROWS`] and [`MAX_ROW_BYTES`]: either stops the whole import.
+pub(super) fn read_row<R: Read>(
+    reader: &mut csv::Reader<R>,
+    row: &mut StringRecord,
+    rows: &mut u64,
+) -> Result<bool> {
+    if !reader.read_record(row).map_err(csv_error)? {
+        return Ok(false);
+    }
+    *rows += 1;
+    let line = row.position().map_or(0, |p| p.line());
+    let problem = if *rows > MAX_IMPORT_ROWS {
+        format!("the file has more than {MAX_IMPORT_ROWS} rows; split it")
+    } else if row.as_byte_record().as_slice().len() > MAX_ROW_BYTES {
+        format!("the row is longer than {} KiB", MAX_ROW_BYTES / 1024)
+    } else {
+        return Ok(true);
+    };
+    Err(RowError {
+        line,
+        problem: RowProblem::Malformed(problem),
+    }
+    .into())
+}
+
 pub(super) fn csv_error(e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
@@ -137,9 +164,7 @@ pub(super) fn csv_error(e: csv::Error) -> Error {
             {
                 Some(bad) => RowError {
                     line: bad.line,
-                    problem: RowProblem::Malformed(format!(
-                        "{bad}; choose the file's encoding (UTF-8 or Shift_JIS) explicitly"
-                    )),
+                    problem: RowProblem::Malformed(bad.to_string()),
                 }
                 .into(),
                 None => Error::Io(io),

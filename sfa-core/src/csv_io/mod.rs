@@ -93,6 +93,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::RowError;
 
+/// The most data rows one import reads (a bigger file is refused whole: split it).
+pub const MAX_IMPORT_ROWS: u64 = 1_000_000;
+
+/// The longest row, in bytes of UTF-8 (every field at its limit fits with room to
+/// spare). A longer row, or a longer physical line, stops the import.
+pub const MAX_ROW_BYTES: usize = 64 * 1024;
+
 /// The character encoding of a CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum CsvEncoding {
