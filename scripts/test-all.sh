@@ -19,6 +19,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
 
+echo "== encryption at rest (SQLCipher, cargo feature encryption): lints and tests"
+cargo clippy --quiet -p sfa-core -p sfa-testkit --features sfa-core/encryption,sfa-testkit/encryption --all-targets -- -D warnings
+cargo test --quiet --features encryption --test encryption
+
 echo "== search relevance on the project fixture (issue bar: top3 >= 0.95)"
 cargo run --quiet --example search_eval -- tests/fixtures/search/ledger.json --min-top3 0.95
 
@@ -45,7 +49,7 @@ fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "maturin>=1.16,<2" pytest mypy pandas
 rm -rf target/wheels
-"$venv/bin/maturin" build --quiet -m sfa-py/Cargo.toml --out target/wheels
+"$venv/bin/maturin" build --quiet -m sfa-py/Cargo.toml --features fault-injection,encryption --out target/wheels
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps target/wheels/sfa-*.whl
 (cd sfa-py && "../$venv/bin/python" -m mypy.stubtest sfa._sfa)
 "$venv/bin/python" -m mypy --strict --python-version 3.11 sfa-py/python/sfa
@@ -58,7 +62,7 @@ cargo run --quiet --example demo -- target/py-demo.sqlite > /dev/null
 echo "== Kotlin: generate the bindings from the built library and test them on the JVM"
 command -v mvn >/dev/null || { echo "Maven (mvn) and a JDK 17 are required for the Kotlin tests"; exit 1; }
 python3 sfa-ffi/tools/gen_records.py --check
-cargo build --quiet -p sfa-ffi --lib --bin uniffi-bindgen
+cargo build --quiet -p sfa-ffi --features fault-injection,encryption --lib --bin uniffi-bindgen
 rm -rf sfa-ffi/kotlin/target/generated-sources sfa-ffi/kotlin/target/test-classes sfa-ffi/kotlin/target/surefire-reports
 cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
   --language kotlin --out-dir sfa-ffi/kotlin/target/generated-sources/uniffi --no-format

@@ -43,6 +43,8 @@ pub enum Entity {
     Team,
     /// A [`crate::BusinessCard`].
     BusinessCard,
+    /// The database itself (its encryption key).
+    Database,
 }
 
 impl fmt::Display for Entity {
@@ -52,6 +54,7 @@ impl fmt::Display for Entity {
             Entity::Company => "company",
             Entity::Person => "person",
             Entity::SearchRequest => "search request",
+            Entity::Database => "database",
             Entity::Interaction => "interaction",
             Entity::Task => "task",
             Entity::Notification => "notification",
@@ -127,6 +130,16 @@ pub enum Error {
     /// The file is not an SQLite database (or is damaged beyond reading).
     #[error("the file is not an sfa database or is damaged")]
     NotADatabase,
+    /// The key does not open this encrypted database (or the file is not an encrypted
+    /// sfa database).
+    #[error("the key does not open this database (or the file is not an encrypted sfa database)")]
+    WrongKey,
+    /// This build has no encryption at rest (the cargo feature `encryption`).
+    #[error("this build of sfa has no encryption at rest (cargo feature `encryption`)")]
+    EncryptionUnavailable,
+    /// The key can only be changed while no other handle has the database open.
+    #[error("the key can only be changed while no other handle has the database open")]
+    KeyChangeBusy,
     /// An export to Shift_JIS met a character that encoding cannot represent.
     #[error(
         "{entity} {id}: `{field}` has characters that Shift_JIS cannot represent; export as UTF-8 instead"

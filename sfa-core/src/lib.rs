@@ -93,6 +93,8 @@
 pub mod card_text;
 pub mod csv_io;
 mod error;
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 pub mod forecast;
 pub mod ical;
 pub mod model;

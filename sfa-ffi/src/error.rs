@@ -50,6 +50,12 @@ pub enum SfaError {
         /// What went wrong, without customer data.
         description: String,
     },
+    /// The key does not open this encrypted database: ask for it again.
+    #[error("{description}")]
+    WrongKey {
+        /// What went wrong.
+        description: String,
+    },
     /// The database or its files failed (not a database, newer schema, I/O).
     #[error("{description}")]
     Storage {
@@ -106,7 +112,10 @@ impl From<Error> for SfaError {
                 reason: "cannot be encoded".into(),
                 description,
             },
+            Error::WrongKey => SfaError::WrongKey { description },
             Error::SchemaTooNew { .. }
+            | Error::KeyChangeBusy
+            | Error::EncryptionUnavailable
             | Error::NotADatabase
             | Error::Search(_)
             | Error::Storage(_)

@@ -59,12 +59,28 @@ impl Sfa {
         }))
     }
 
+    /// Opens (creating when missing) a database file encrypted at rest with `key`
+    /// (SQLCipher; its search index stays in memory). A wrong key is
+    /// `SfaError::WrongKey`; a library built without the cargo feature `encryption`
+    /// answers `Storage`.
+    #[uniffi::constructor]
+    pub fn open_encrypted(path: String, key: String) -> Result<Arc<Sfa>, SfaError> {
+        Ok(Arc::new(Sfa {
+            inner: sfa_core::Sfa::open_encrypted(path, &key)?,
+        }))
+    }
+
     /// A private in-memory database.
     #[uniffi::constructor]
     pub fn open_in_memory() -> Result<Arc<Sfa>, SfaError> {
         Ok(Arc::new(Sfa {
             inner: sfa_core::Sfa::open_in_memory()?,
         }))
+    }
+
+    /// Re-encrypts an encrypted database with `new_key` (needs the only open handle).
+    pub fn change_key(&self, new_key: String) -> Result<(), SfaError> {
+        Ok(self.inner.change_key(&new_key)?)
     }
 
     /// True once the first admin exists.
@@ -147,6 +163,14 @@ pub fn company_links(company: sfa_core::Company) -> CompanyLinks {
 #[uniffi::export]
 pub fn person_links(person: sfa_core::Person) -> ContactLinks {
     person.contact_links()
+}
+
+/// Test-only (feature `fault-injection`): the next write, on any handle, panics before
+/// it commits; the call gets an `InternalException` and nothing is stored.
+#[cfg(feature = "fault-injection")]
+#[uniffi::export]
+pub fn fault_panic_in_next_write() {
+    sfa_core::fault::panic_in_next_write();
 }
 
 /// Reads the OCR text of a business card into a draft to review (never stored).

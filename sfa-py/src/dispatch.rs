@@ -57,9 +57,15 @@ pub(crate) fn database(sfa: &Sfa, method: &str, args: &str) -> Outcome {
         "rebuild_search_index" => out(sfa.rebuild_search_index(&mut |_, _| {})?),
         "catch_up_search_index" => out(sfa.catch_up_search_index(&mut |_, _| {})?),
         "pending_search_changes" => out(sfa.pending_search_changes()?),
-        // A test hook: proves that a panic reaches Python as InternalError, not as
-        // pyo3's PanicException. It touches no data.
-        "panic_for_test" => panic!("a deliberate panic for the bindings' tests"),
+        "change_key" => out(sfa.change_key(&a.get::<String>("new_key")?)?),
+        // Test-only (feature `fault-injection`, in the wheel test-all builds): the next
+        // write panics before it commits, to prove that the panic reaches Python as
+        // InternalError (not pyo3's PanicException) and nothing is half-written.
+        #[cfg(feature = "fault-injection")]
+        "fault_panic_in_next_write" => {
+            sfa_core::fault::panic_in_next_write();
+            out(())
+        }
         other => Err(unknown(other)),
     }
 }

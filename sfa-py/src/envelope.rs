@@ -59,6 +59,11 @@ impl From<Error> for Failure {
                 "kind": "schema_too_new", "message": message, "found": found, "supported": supported,
             }),
             Error::NotADatabase => json!({"kind": "not_a_database", "message": message}),
+            Error::WrongKey => json!({"kind": "wrong_key", "message": message}),
+            Error::KeyChangeBusy => json!({"kind": "key_change_busy", "message": message}),
+            Error::EncryptionUnavailable => {
+                json!({"kind": "encryption_unavailable", "message": message})
+            }
             Error::Unrepresentable { entity, id, field } => json!({
                 "kind": "unrepresentable", "message": message, "entity": entity.to_string(),
                 "id": id, "field": field,

@@ -46,6 +46,12 @@ impl Native {
         open_with(py, move || Sfa::open(path))
     }
 
+    /// Opens (creating when missing) a database file encrypted with `key`.
+    #[staticmethod]
+    fn open_encrypted(py: Python<'_>, path: String, key: String) -> (String, Option<Native>) {
+        open_with(py, move || Sfa::open_encrypted(path, &key))
+    }
+
     /// A private in-memory database.
     #[staticmethod]
     fn open_in_memory(py: Python<'_>) -> (String, Option<Native>) {

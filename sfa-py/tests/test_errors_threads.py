@@ -80,9 +80,13 @@ def test_searches_run_from_several_threads_at_once(office):
     assert counts == [50] * 80
 
 
-def test_a_panic_reaches_python_as_an_internal_error(office):
+def test_a_panic_inside_a_write_reaches_python_as_an_internal_error(office):
+    office.db._db("fault_panic_in_next_write")
+    person = sfa.PersonInput(company_id=office.company.id, name="消える 人")
     with pytest.raises(sfa.InternalError) as e:
-        office.db._db("panic_for_test")
+        office.hanako.add_person(person)
     assert not type(e.value).__name__ == "PanicException"
-    # The database keeps working afterwards.
+    # Nothing was half-written, and the database keeps working afterwards.
+    assert [p.name for p in office.hanako.company_persons(office.company.id).items] == ["高橋 一郎"]
+    assert office.hanako.add_person(person).name == "消える 人"
     assert office.hanako.me().name == "営業 花子"

@@ -20,6 +20,9 @@ pub struct Sfa {
     pub(super) store: Arc<dyn Store>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) search: Arc<SearchIndex>,
+    /// The store again, typed, when it is encrypted (to change its key).
+    #[cfg(feature = "encryption")]
+    encrypted: Option<Arc<SqliteStore>>,
 }
 
 impl std::fmt::Debug for Sfa {
@@ -37,6 +40,49 @@ impl Sfa {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
         let (search, fresh) = SearchIndex::open_dir(&index_dir_for(path))?;
         Sfa::assemble(store, search, fresh)
+    }
+
+    /// Opens (creating when missing) a database file encrypted at rest with `key`
+    /// (SQLCipher: AES-256, the key stretched with PBKDF2). The search index of an
+    /// encrypted database is kept in memory only, never on disk: the first search
+    /// builds it from the database (call [`Sfa::catch_up_search_index`] after opening
+    /// to build it in the background with progress). A wrong key is [`Error::WrongKey`]; a build without the cargo
+    /// feature `encryption` answers [`Error::EncryptionUnavailable`].
+    pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<Sfa> {
+        #[cfg(feature = "encryption")]
+        {
+            let store = Arc::new(SqliteStore::open_encrypted(path, key)?);
+            // Every record is queued for the in-memory index, which the first search
+            // (or `catch_up_search_index`, with progress) builds: opening stays fast.
+            let dynamic: Arc<dyn Store> = store.clone();
+            dynamic.write(|tx| tx.queue_all_for_index())?;
+            Ok(Sfa {
+                store: dynamic,
+                clock: Arc::new(SystemClock),
+                search: Arc::new(SearchIndex::open_in_memory()?),
+                encrypted: Some(store),
+            })
+        }
+        #[cfg(not(feature = "encryption"))]
+        {
+            let _ = (path, key);
+            Err(Error::EncryptionUnavailable)
+        }
+    }
+
+    /// Changes the key of an encrypted database (re-encrypting every page); needs the
+    /// only open handle on the file ([`Error::KeyChangeBusy`] otherwise). On a
+    /// database not opened with [`Sfa::open_encrypted`] it is a validation error.
+    pub fn change_key(&self, new_key: &str) -> Result<()> {
+        #[cfg(feature = "encryption")]
+        if let Some(store) = &self.encrypted {
+            return store.change_key(new_key);
+        }
+        let _ = new_key;
+        Err(
+            crate::ValidationError::single(Entity::Database, "key", crate::Reason::NotAllowed)
+                .into(),
+        )
     }
 
     /// A private in-memory database (and search index), for tests and previews.
@@ -60,6 +106,8 @@ impl Sfa {
             store,
             clock: Arc::new(SystemClock),
             search: Arc::new(search),
+            #[cfg(feature = "encryption")]
+            encrypted: None,
         })
     }
 

@@ -35,6 +35,7 @@ from .errors import (
     PermissionDeniedError,
     SfaError,
     ValidationError,
+    WrongKeyError,
     raise_for,
 )
 
@@ -139,9 +140,17 @@ class Sfa:
         self._native = native
 
     @staticmethod
-    def open(path: str) -> Sfa:
-        """Opens (creating when missing) the database file, with its search index beside it."""
-        envelope, native = Native.open(str(path))
+    def open(path: str, key: Optional[str] = None) -> Sfa:
+        """Opens (creating when missing) the database file, with its search index beside it.
+
+        With `key`, the file is encrypted at rest (SQLCipher) and the search index stays in
+        memory; a wrong key raises WrongKeyError, and a library built without the
+        `encryption` feature raises DatabaseError.
+        """
+        if key is not None:
+            envelope, native = Native.open_encrypted(str(path), key)
+        else:
+            envelope, native = Native.open(str(path))
         _unwrap(envelope)
         assert native is not None
         return Sfa(native)
@@ -156,6 +165,10 @@ class Sfa:
 
     def _db(self, method: str, **args: Any) -> Any:
         return _unwrap(self._native.database(method, json.dumps(encode(args))))
+
+    def change_key(self, new_key: str) -> None:
+        """Re-encrypts an encrypted database with `new_key` (needs the only open handle)."""
+        self._db("change_key", new_key=new_key)
 
     def has_users(self) -> bool:
         """True once the first admin exists."""
@@ -582,6 +595,7 @@ __all__ = [
     "ConflictError",
     "CsvImportError",
     "DatabaseError",
+    "WrongKeyError",
     "ImportReport",
     "InternalError",
     "InUseError",

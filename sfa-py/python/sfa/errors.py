@@ -72,6 +72,10 @@ class DatabaseError(SfaError):
     """The file is not an sfa database, is from a newer version, or storage failed."""
 
 
+class WrongKeyError(DatabaseError):
+    """The key does not open this encrypted database: ask for it again."""
+
+
 class InvalidArgumentError(SfaError, ValueError):
     """A call got an argument of the wrong shape (a bug in the calling code)."""
 
@@ -89,6 +93,9 @@ _KINDS: dict[str, type[SfaError]] = {
     "import": CsvImportError,
     "schema_too_new": DatabaseError,
     "not_a_database": DatabaseError,
+    "wrong_key": WrongKeyError,
+    "key_change_busy": DatabaseError,
+    "encryption_unavailable": DatabaseError,
     "storage": DatabaseError,
     "io": DatabaseError,
     "search": DatabaseError,

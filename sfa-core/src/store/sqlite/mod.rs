@@ -1,8 +1,10 @@
 //! The default store: SQLite through rusqlite (bundled).
 //!
 //! One connection per store, guarded by a mutex. Files use the WAL journal with
-//! `synchronous=NORMAL`: a committed write survives an application crash; on power loss
-//! the last commits may be rolled back but the file stays consistent. Foreign keys are
+//! `synchronous=FULL`: the log is synced on every commit, so a write that returned
+//! survives an application crash *and* a power loss (a phone whose battery dies); with
+//! `NORMAL` the last commits could be rolled back on power loss. The cost is one sync
+//! per committed transaction (BENCHMARKS.md, "Durability"). Foreign keys are
 //! enforced, and a busy timeout makes two handles on one file wait for each other
 //! instead of failing.
 
@@ -36,6 +38,20 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
+/// A key must not be empty (SQLCipher would silently leave the file in plaintext).
+#[cfg(feature = "encryption")]
+fn check_key(key: &str) -> Result<()> {
+    if key.is_empty() {
+        return Err(crate::ValidationError::single(
+            crate::error::Entity::Database,
+            "key",
+            crate::Reason::Required,
+        )
+        .into());
+    }
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens the database file, creating it (and its schema) when missing and
     /// migrating an older schema.
@@ -45,6 +61,54 @@ impl SqliteStore {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         Self::init(conn, true)
+    }
+
+    /// Opens (creating when missing) a database file encrypted with SQLCipher
+    /// (AES-256, a key derived from `key` with PBKDF2). Every page of the file and of
+    /// its write-ahead log is encrypted, and temporary tables stay in memory. A wrong
+    /// key (or a plaintext file) is [`crate::Error::WrongKey`], with the file untouched.
+    #[cfg(feature = "encryption")]
+    pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<SqliteStore> {
+        check_key(key)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        // A wrong key is reported as an error, not logged to the app's stderr.
+        conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+        conn.pragma_update(None, "key", key)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        match Self::init(conn, true) {
+            Err(crate::Error::NotADatabase) => Err(crate::Error::WrongKey),
+            other => other,
+        }
+    }
+
+    /// Re-encrypts every page with `new_key`. SQLCipher 4 rekeys only outside WAL
+    /// mode, which needs the only connection to the file: with another handle open
+    /// this is [`crate::Error::KeyChangeBusy`] and nothing changes.
+    #[cfg(feature = "encryption")]
+    pub fn change_key(&self, new_key: &str) -> Result<()> {
+        check_key(new_key)?;
+        let conn = self.lock();
+        // Another connection keeps the file in WAL mode: SQLite answers "busy" or
+        // leaves the mode as it was.
+        let mode = match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        }) {
+            Err(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::DatabaseBusy =>
+            {
+                return Err(crate::Error::KeyChangeBusy);
+            }
+            other => other?,
+        };
+        if !mode.eq_ignore_ascii_case("delete") {
+            return Err(crate::Error::KeyChangeBusy);
+        }
+        let rekeyed = conn.pragma_update(None, "rekey", new_key);
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        Ok(rekeyed?)
     }
 
     /// A private in-memory database, gone when the store is dropped.
@@ -62,7 +126,7 @@ impl SqliteStore {
         if file {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
         }
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
@@ -97,6 +161,8 @@ impl Store for SqliteStore {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         f(&mut SqliteTx::new(&tx))?;
+        #[cfg(feature = "fault-injection")]
+        crate::fault::before_commit();
         tx.commit()?;
         Ok(())
     }
@@ -141,7 +207,7 @@ mod tests {
                 .unwrap();
             assert_eq!(fk, 1);
             let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
-            assert_eq!(sync, 1, "NORMAL");
+            assert_eq!(sync, 2, "FULL");
             let version: i64 = c
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
                 .unwrap();

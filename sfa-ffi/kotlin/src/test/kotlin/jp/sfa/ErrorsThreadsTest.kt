@@ -45,6 +45,18 @@ class ErrorsThreadsTest {
     }
 
     @Test
+    fun aPanicInsideAWriteIsAnErrorAndTheLibraryKeepsWorking() {
+        val o = Office()
+        faultPanicInNextWrite() // test-only hook (feature fault-injection)
+        val person = PersonInput(companyId = o.company.id, name = "消える 人")
+        assertFailsWith<InternalException> { o.hanako.addPerson(person) }
+        // Nothing was half-written, and the same objects keep working.
+        assertEquals(listOf("高橋 一郎"), o.hanako.companyPersons(o.company.id, firstPage()).items.map { it.name })
+        assertEquals("消える 人", o.hanako.addPerson(person).name)
+        assertEquals("営業 花子", o.hanako.me().name)
+    }
+
+    @Test
     fun callsFromSeveralThreadsAtOnce() {
         val o = Office()
         o.hanako.addCompanies((0 until 40).map { CompanyInput(name = "株式会社テスト$it", nameReading = "テスト") })
