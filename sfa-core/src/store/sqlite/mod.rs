@@ -1,6 +1,8 @@
 //! The default store: SQLite through rusqlite (bundled).
 //!
-//! One connection per store, guarded by a mutex. Files use the WAL journal with
+//! One writer connection per store, guarded by a mutex; a file database also keeps
+//! reader connections (`readers.rs`), so reads never wait for a write. Files use the
+//! WAL journal with
 //! `synchronous=FULL`: the log is synced on every commit, so a write that returned
 //! survives an application crash *and* a power loss (a phone whose battery dies); with
 //! `NORMAL` the last commits could be rolled back on power loss. The cost is one sync
@@ -10,6 +12,7 @@
 
 mod activity;
 mod activity_rows;
+mod readers;
 mod rows;
 mod sales;
 mod sales_rows;
@@ -18,6 +21,8 @@ mod teams;
 mod tx;
 
 use std::path::Path;
+
+use readers::Readers;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -36,6 +41,8 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Reader connections (file databases; an in-memory one reads on `conn`).
+    readers: Option<Readers>,
 }
 
 /// A key must not be empty (SQLCipher would silently leave the file in plaintext).
@@ -59,8 +66,8 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        Self::init(conn, true)
+        let conn = Connection::open_with_flags(path.as_ref(), flags)?;
+        Self::init(conn, Some(Readers::new(path.as_ref().to_path_buf(), None)))
     }
 
     /// Opens (creating when missing) a database file encrypted with SQLCipher
@@ -73,12 +80,13 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
+        let conn = Connection::open_with_flags(path.as_ref(), flags)?;
+        let readers = Readers::new(path.as_ref().to_path_buf(), Some(key.to_string()));
         // A wrong key is reported as an error, not logged to the app's stderr.
         conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
         conn.pragma_update(None, "key", key)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        match Self::init(conn, true) {
+        match Self::init(conn, Some(readers)) {
             Err(crate::Error::NotADatabase) => Err(crate::Error::WrongKey),
             other => other,
         }
@@ -91,6 +99,9 @@ impl SqliteStore {
     pub fn change_key(&self, new_key: &str) -> Result<()> {
         check_key(new_key)?;
         let conn = self.lock();
+        if let Some(readers) = &self.readers {
+            readers.close_idle();
+        }
         // Another connection keeps the file in WAL mode: SQLite answers "busy" or
         // leaves the mode as it was.
         let mode = match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
@@ -108,22 +119,27 @@ impl SqliteStore {
         }
         let rekeyed = conn.pragma_update(None, "rekey", new_key);
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-        Ok(rekeyed?)
+        rekeyed?;
+        if let Some(readers) = &self.readers {
+            readers.set_key(new_key.to_string());
+        }
+        Ok(())
     }
 
     /// A private in-memory database, gone when the store is dropped.
     pub fn open_in_memory() -> Result<SqliteStore> {
-        Self::init(Connection::open_in_memory()?, false)
+        Self::init(Connection::open_in_memory()?, None)
     }
 
-    fn init(mut conn: Connection, file: bool) -> Result<SqliteStore> {
+    /// Checks and migrates the database on `conn`; `readers` is given for a file.
+    fn init(mut conn: Connection, readers: Option<Readers>) -> Result<SqliteStore> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read before anything writes: a non-database file or a newer schema is refused
         // with the file untouched.
         conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))?;
         schema::refuse_newer(&conn)?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        if file {
+        if readers.is_some() {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
             conn.pragma_update(None, "synchronous", "FULL")?;
@@ -132,6 +148,7 @@ impl SqliteStore {
         schema::migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            readers,
         })
     }
 
@@ -150,6 +167,9 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn read_tx(&self, f: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()> {
+        if let Some(readers) = &self.readers {
+            return readers.read(f);
+        }
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
         f(&mut SqliteTx::new(&tx))?;

@@ -1,0 +1,91 @@
+//! Reader connections of a file database, so that reads never wait for a write: in WAL
+//! mode each reader sees the last committed snapshot while the one writer works. Idle
+//! readers are kept for reuse (a few); more are opened when threads read at once.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::BUSY_TIMEOUT;
+use super::tx::SqliteTx;
+use crate::error::Result;
+use crate::store::ReadTx;
+
+/// Idle readers kept open; more are opened on demand and closed after use.
+const MAX_IDLE: usize = 4;
+
+pub(super) struct Readers {
+    path: PathBuf,
+    /// The encryption key every new reader must give (SQLCipher).
+    key: Mutex<Option<String>>,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readers")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Readers {
+    pub(super) fn new(path: PathBuf, key: Option<String>) -> Readers {
+        Readers {
+            path,
+            key: Mutex::new(key),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn open(&self) -> Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags)?;
+        if let Some(key) = lock(&self.key).as_deref() {
+            conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+            conn.pragma_update(None, "key", key)?;
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
+        }
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // A reader never writes; a bug that tried would fail here, not corrupt.
+        conn.pragma_update(None, "query_only", true)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+
+    /// Runs `f` in a read transaction on an idle (or new) reader.
+    pub(super) fn read(&self, f: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()> {
+        let idle = lock(&self.idle).pop();
+        let mut conn = match idle {
+            Some(conn) => conn,
+            None => self.open()?,
+        };
+        {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            f(&mut SqliteTx::new(&tx))?;
+            tx.commit()?;
+        }
+        let mut idle = lock(&self.idle);
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+        Ok(())
+    }
+
+    /// Closes the idle readers (before a key change, which needs the only connection).
+    #[cfg_attr(not(feature = "encryption"), allow(dead_code))]
+    pub(super) fn close_idle(&self) {
+        lock(&self.idle).clear();
+    }
+
+    /// The key new readers give from now on.
+    #[cfg_attr(not(feature = "encryption"), allow(dead_code))]
+    pub(super) fn set_key(&self, key: String) {
+        *lock(&self.key) = Some(key);
+    }
+}
