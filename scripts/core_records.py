@@ -87,3 +87,18 @@ def structs(texts, with_docs=False):
             else:
                 found.setdefault(name, [(f, t) for f, t, _ in fields])
     return found
+
+
+def write_or_check(out, text, tool, count):
+    """Writes the generated `text` to `out`, or with `--check` on the command line
+    exits 1 when `out` differs from it."""
+    import sys
+
+    relative = out.relative_to(ROOT)
+    if "--check" in sys.argv:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            sys.exit(f"{relative} is out of date: run {tool}")
+        print(f"{relative} is up to date")
+        return
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {relative} ({count} records)")

@@ -13,7 +13,7 @@ import re
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
-from core_records import ROOT, plain_enums, sources, stored_enums, structs  # noqa: E402
+from core_records import ROOT, plain_enums, sources, stored_enums, structs, write_or_check  # noqa: E402
 
 OUT = ROOT / "sfa-ffi" / "src" / "records.rs"
 
@@ -138,14 +138,7 @@ def main():
             out.append(f"    pub {field}: {rust},")
         out += ["}", ""]
     text = "\n".join(out).rstrip() + "\n"
-    if "--check" in sys.argv:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            sys.exit("sfa-ffi/src/records.rs is out of date: run sfa-ffi/tools/gen_records.py")
-        print("ffi records up to date")
-        return
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(RECORDS)} records)")
-
+    write_or_check(OUT, text, "sfa-ffi/tools/gen_records.py", len(RECORDS))
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ import re
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
-from core_records import ROOT, sources, stored_enums, structs  # noqa: E402
+from core_records import ROOT, sources, stored_enums, structs, write_or_check  # noqa: E402
 
 OUT = ROOT / "sfa-py" / "python" / "sfa" / "_records.py"
 
@@ -145,14 +145,7 @@ def main():
                 lines.append(f"    {fname}: {ty}")
         lines.append("")
     text = "\n".join(lines).rstrip() + "\n"
-    if "--check" in sys.argv:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            sys.exit("sfa-py/python/sfa/_records.py is out of date: run sfa-py/tools/gen_records.py")
-        print("records up to date")
-        return
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(RECORDS)} records)")
-
+    write_or_check(OUT, text, "sfa-py/tools/gen_records.py", len(RECORDS))
 
 if __name__ == "__main__":
     main()
