@@ -97,6 +97,30 @@ pub fn search_query(data: &[u8]) {
     }
 }
 
+/// A database for the CSV target, reused for a few hundred runs (opening one per run
+/// made the target too slow to explore much), then replaced so it stays small.
+fn import_session() -> Session {
+    thread_local! {
+        static DB: std::cell::RefCell<Option<(Session, u32)>> = const { std::cell::RefCell::new(None) };
+    }
+    DB.with(|db| {
+        let mut db = db.borrow_mut();
+        if db.as_ref().is_none_or(|(_, runs)| *runs >= 300) {
+            let sfa = Sfa::open_in_memory().expect("database");
+            let admin = sfa
+                .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
+                .expect("admin");
+            let me = sfa.session(admin.id).expect("session");
+            me.add_company(&CompanyInput::named("株式会社山田製作所"))
+                .expect("company");
+            *db = Some((me, 0));
+        }
+        let (me, runs) = db.as_mut().expect("just set");
+        *runs += 1;
+        me.clone()
+    })
+}
+
 /// CSV import of companies, persons or deals (the first byte picks which, the
 /// encoding and whether bad rows are skipped): never a panic, and a refused import
 /// stores nothing.
@@ -104,13 +128,7 @@ pub fn csv_import(data: &[u8]) {
     let Some((&selector, csv)) = data.split_first() else {
         return;
     };
-    let sfa = Sfa::open_in_memory().expect("database");
-    let admin = sfa
-        .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
-        .expect("admin");
-    let me = sfa.session(admin.id).expect("session");
-    me.add_company(&CompanyInput::named("株式会社山田製作所"))
-        .expect("company");
+    let me = import_session();
     let options = ImportOptions {
         encoding: [
             CsvEncoding::Auto,
@@ -121,16 +139,38 @@ pub fn csv_import(data: &[u8]) {
         skip_bad_rows: selector & 0x10 != 0,
         ignore_unknown_columns: selector & 0x20 != 0,
     };
-    let all = PageRequest {
-        limit: 1000,
-        include_archived: true,
-        ..PageRequest::default()
-    };
     let count = |me: &Session| {
+        let all = PageRequest {
+            limit: 1000,
+            include_archived: true,
+            ..PageRequest::default()
+        };
+        let page = |f: &dyn Fn(Option<String>) -> (usize, Option<String>)| {
+            let (mut n, mut cursor) = f(None);
+            while cursor.is_some() {
+                let (more, next) = f(cursor);
+                n += more;
+                cursor = next;
+            }
+            n
+        };
+        let with = |cursor: Option<String>| PageRequest {
+            cursor,
+            ..all.clone()
+        };
         (
-            me.list_companies(&all).expect("companies").items.len(),
-            me.list_persons(&all).expect("persons").items.len(),
-            me.open_deals(None, &all).expect("deals").items.len(),
+            page(&|c| {
+                let p = me.list_companies(&with(c)).expect("companies");
+                (p.items.len(), p.next_cursor)
+            }),
+            page(&|c| {
+                let p = me.list_persons(&with(c)).expect("persons");
+                (p.items.len(), p.next_cursor)
+            }),
+            page(&|c| {
+                let p = me.open_deals(None, &with(c)).expect("deals");
+                (p.items.len(), p.next_cursor)
+            }),
         )
     };
     let before = count(&me);
