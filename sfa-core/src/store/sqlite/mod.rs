@@ -2,16 +2,18 @@
 //!
 //! One writer connection per store, guarded by a mutex; a file database also keeps
 //! reader connections (`readers.rs`), so reads never wait for a write. Files use the
-//! WAL journal with
-//! `synchronous=FULL`: the log is synced on every commit, so a write that returned
-//! survives an application crash *and* a power loss (a phone whose battery dies); with
-//! `NORMAL` the last commits could be rolled back on power loss. The cost is one sync
-//! per committed transaction (BENCHMARKS.md, "Durability"). Foreign keys are
-//! enforced, and a busy timeout makes two handles on one file wait for each other
-//! instead of failing.
+//! WAL journal with `synchronous=FULL`: the log is synced on every commit, so a write
+//! that returned survives an application crash *and* a power loss (a phone whose
+//! battery dies); with `NORMAL` the last commits could be rolled back on power loss.
+//! The cost is one sync per committed transaction (BENCHMARKS.md, "Durability").
+//! Foreign keys are enforced, and a busy timeout makes two handles on one file wait
+//! for each other instead of failing. Encrypted files (feature `encryption`,
+//! SQLCipher) open through `encryption.rs`.
 
 mod activity;
 mod activity_rows;
+#[cfg(feature = "encryption")]
+mod encryption;
 mod readers;
 mod rows;
 mod sales;
@@ -21,13 +23,12 @@ mod teams;
 mod tx;
 
 use std::path::Path;
-
-use readers::Readers;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+use readers::Readers;
 pub use schema::SCHEMA_VERSION;
 use tx::SqliteTx;
 
@@ -45,20 +46,6 @@ pub struct SqliteStore {
     readers: Option<Readers>,
 }
 
-/// A key must not be empty (SQLCipher would silently leave the file in plaintext).
-#[cfg(feature = "encryption")]
-fn check_key(key: &str) -> Result<()> {
-    if key.is_empty() {
-        return Err(crate::ValidationError::single(
-            crate::error::Entity::Database,
-            "key",
-            crate::Reason::Required,
-        )
-        .into());
-    }
-    Ok(())
-}
-
 impl SqliteStore {
     /// Opens the database file, creating it (and its schema) when missing and
     /// migrating an older schema.
@@ -68,62 +55,6 @@ impl SqliteStore {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path.as_ref(), flags)?;
         Self::init(conn, Some(Readers::new(path.as_ref().to_path_buf(), None)))
-    }
-
-    /// Opens (creating when missing) a database file encrypted with SQLCipher
-    /// (AES-256, a key derived from `key` with PBKDF2). Every page of the file and of
-    /// its write-ahead log is encrypted, and temporary tables stay in memory. A wrong
-    /// key (or a plaintext file) is [`crate::Error::WrongKey`], with the file untouched.
-    #[cfg(feature = "encryption")]
-    pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<SqliteStore> {
-        check_key(key)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path.as_ref(), flags)?;
-        let readers = Readers::new(path.as_ref().to_path_buf(), Some(key.to_string()));
-        // A wrong key is reported as an error, not logged to the app's stderr.
-        conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
-        conn.pragma_update(None, "key", key)?;
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        match Self::init(conn, Some(readers)) {
-            Err(crate::Error::NotADatabase) => Err(crate::Error::WrongKey),
-            other => other,
-        }
-    }
-
-    /// Re-encrypts every page with `new_key`. SQLCipher 4 rekeys only outside WAL
-    /// mode, which needs the only connection to the file: with another handle open
-    /// this is [`crate::Error::KeyChangeBusy`] and nothing changes.
-    #[cfg(feature = "encryption")]
-    pub fn change_key(&self, new_key: &str) -> Result<()> {
-        check_key(new_key)?;
-        let conn = self.lock();
-        if let Some(readers) = &self.readers {
-            readers.close_idle();
-        }
-        // Another connection keeps the file in WAL mode: SQLite answers "busy" or
-        // leaves the mode as it was.
-        let mode = match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
-            r.get::<_, String>(0)
-        }) {
-            Err(rusqlite::Error::SqliteFailure(f, _))
-                if f.code == rusqlite::ErrorCode::DatabaseBusy =>
-            {
-                return Err(crate::Error::KeyChangeBusy);
-            }
-            other => other?,
-        };
-        if !mode.eq_ignore_ascii_case("delete") {
-            return Err(crate::Error::KeyChangeBusy);
-        }
-        let rekeyed = conn.pragma_update(None, "rekey", new_key);
-        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-        rekeyed?;
-        if let Some(readers) = &self.readers {
-            readers.set_key(new_key.to_string());
-        }
-        Ok(())
     }
 
     /// A private in-memory database, gone when the store is dropped.
