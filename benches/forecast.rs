@@ -390,7 +390,10 @@ fn store(db: &Path, deals: &[Gen], m: &Masters, clock: &ManualClock) {
                     lines: g
                         .lines
                         .iter()
-                        .map(|(p, q, price)| DealLine::new(id(&m.products[*p].0), *q, *price))
+                        .map(|(p, q, price)| {
+                            DealLine::new(id(&m.products[*p].0), *q, *price)
+                                .expect("generated lines are in range")
+                        })
                         .collect(),
                     notes: None,
                     status: g.status,

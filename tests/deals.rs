@@ -470,3 +470,72 @@ fn tasks_can_move_a_deal_forward() {
         (Entity::Task, "deal_id", Reason::UnknownReference)
     );
 }
+
+#[test]
+fn line_amounts_round_to_four_places_and_totals_stay_in_range() {
+    let o = Office::new();
+    let c = Catalog::create(&o.manager);
+    let p = c.products[3].id;
+    // 1.5 x 0.0001 = 0.00015: rounded half away from zero (四捨五入) to 0.0002.
+    let fine = o
+        .hanako
+        .add_deal(&DealInput {
+            lines: vec![line(p, "1.5", Some("0.0001")), line(p, "3", Some("0.0001"))],
+            expected_close_on: Some(date(2026, 12, 20)),
+            ..DealInput::named(o.company.id, "端数の丸め")
+        })
+        .unwrap();
+    assert_eq!(fine.lines[0].amount, dec("0.0002"));
+    assert_eq!(fine.lines[1].amount, dec("0.0003"));
+    assert_eq!(fine.amount, Some(dec("0.0005")));
+
+    // Two lines of 9e14 add up past the amount limit; 999999999 x 999999999999999
+    // is past it on its own: both refused naming `lines`, nothing stored.
+    let too_big = [
+        vec![
+            line(p, "1", Some("900000000000000")),
+            line(p, "1", Some("900000000000000")),
+        ],
+        vec![line(p, "999999999", Some("999999999999999"))],
+    ];
+    for lines in too_big {
+        let refused = o.hanako.add_deal(&DealInput {
+            lines,
+            ..DealInput::named(o.company.id, "桁あふれ")
+        });
+        assert_eq!(
+            field_error(refused),
+            (Entity::Deal, "lines", Reason::OutOfRange)
+        );
+    }
+    let stored = o
+        .hanako
+        .company_deals(o.company.id, &PageRequest::first(100))
+        .unwrap();
+    assert_eq!(stored.items.len(), 1);
+
+    // Updating an open deal follows the same rule.
+    let refused = o.hanako.update_deal(
+        fine.id,
+        fine.version,
+        &DealInput {
+            lines: vec![line(p, "999999999", Some("999999999999999"))],
+            ..fine.input()
+        },
+    );
+    assert_eq!(
+        field_error(refused),
+        (Entity::Deal, "lines", Reason::OutOfRange)
+    );
+    // The forecast still answers.
+    let rows = o
+        .manager
+        .forecast(&sfa_core::forecast::ForecastRequest {
+            first_month: date(2026, 12, 1),
+            last_month: date(2027, 1, 1),
+            group_by: vec![],
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].pipeline, dec("0.0005"));
+}

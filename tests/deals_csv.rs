@@ -275,3 +275,41 @@ fn an_export_restores_whole_into_another_database_in_shift_jis() {
         assert_eq!(a.campaign_id.is_some(), b.campaign_id.is_some());
     }
 }
+
+#[test]
+fn imported_lines_follow_the_line_amount_rule() {
+    let (o, _c) = office_with_catalog();
+    let csv = "\
+案件番号,会社名,案件名,商材コード,数量,単価
+D-1,株式会社山田製作所,端数,SP-10,1.5,0.0001
+D-2,株式会社山田製作所,桁あふれ,SP-10,1,900000000000000
+D-2,,,SP-10,1,900000000000000
+";
+    let err = o
+        .hanako
+        .import_deals_csv(csv.as_bytes(), &ImportOptions::default())
+        .unwrap_err();
+    let Error::Import(row) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(row.line, 3, "{err}");
+    assert_eq!(err.validation().unwrap().field(), "lines");
+    let report = o
+        .hanako
+        .import_deals_csv(
+            csv.as_bytes(),
+            &ImportOptions {
+                skip_bad_rows: true,
+                ..ImportOptions::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(report.imported, 1);
+    assert_eq!(report.skipped.len(), 1);
+    let deals = o
+        .hanako
+        .company_deals(o.company.id, &PageRequest::first(10))
+        .unwrap()
+        .items;
+    assert_eq!(deals[0].amount, Some(dec("0.0002")));
+}

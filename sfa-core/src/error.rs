@@ -272,6 +272,8 @@ pub enum Reason {
     InvalidDate,
     /// Differs from the value an earlier row of the same record gave.
     Inconsistent,
+    /// A stored value that is not in the stored format (written outside the library).
+    Unreadable,
 }
 
 impl fmt::Display for Reason {
@@ -314,6 +316,7 @@ impl fmt::Display for Reason {
             Reason::Inconsistent => {
                 f.write_str("differs from the value on an earlier row of the same record")
             }
+            Reason::Unreadable => f.write_str("is stored in a form this library cannot read"),
         }
     }
 }

@@ -12,7 +12,7 @@ use sfa_core::forecast::{
     ForecastRow, ProductRow, RangeRequest,
 };
 use sfa_core::model::*;
-use sfa_core::{CompanyLinks, ContactLinks, Transcription};
+use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};
 use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};
 
 use crate::types::{Decimal, NaiveDate};
@@ -1409,4 +1409,17 @@ pub struct ExportOptions {
     /// Include archived records.
     #[uniffi(default)]
     pub include_archived: bool,
+}
+
+/// A stored record that today's rules refuse (written by an older version, or by SQL outside the library). Analytics leave it out and answer for the rest; [`crate::Sfa::check_stored_records`] lists every such record. Names the record and the rule, never the value.
+#[uniffi::remote(Record)]
+pub struct RecordProblem {
+    /// The kind of record (`deal`, `task`...).
+    pub entity: String,
+    /// The record's id as stored.
+    pub id: String,
+    /// The field that breaks a rule (or `row` when the row cannot be read at all).
+    pub field: String,
+    /// The rule, in words.
+    pub reason: String,
 }

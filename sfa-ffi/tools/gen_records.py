@@ -28,7 +28,7 @@ RECORDS = [
     "ForecastRequest", "ForecastRow", "ProductRow", "CategoryRow", "CampaignRow",
     "CalibrationRow", "RangeRequest", "ForecastRange", "TeamInput", "Team", "BoardRequest",
     "MemberBoard", "TeamBoard", "BusinessCard", "DuplicateHint", "CardPhone", "CardDraft",
-    "TranscribeInput", "Transcription", "ImportOptions", "ExportOptions",
+    "TranscribeInput", "Transcription", "ImportOptions", "ExportOptions", "RecordProblem",
 ]
 
 # Enums declared with `pub enum` (the others come from `stored_enum!`).
@@ -95,7 +95,7 @@ def main():
         "    ForecastRow, ProductRow, RangeRequest,",
         "};",
         "use sfa_core::model::*;",
-        "use sfa_core::{CompanyLinks, ContactLinks, Transcription};",
+        "use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};",
         "use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};",
         "",
         "use crate::types::{Decimal, NaiveDate};",

@@ -108,3 +108,26 @@ def test_deals_csv(office, catalog):
     assert report.imported == 2
     out = office.hanako.export_deals_csv(sfa.ExportOptions(encoding="Utf8"))
     assert b"SV-100" in out and out.count(b"\n") == 4
+
+
+def test_line_amounts_round_and_out_of_range_totals_are_refused(office, catalog):
+    p = catalog.products[1].id
+    deal = office.hanako.add_deal(
+        sfa.DealInput(
+            company_id=office.company.id,
+            name="端数",
+            lines=[sfa.DealLineInput(product_id=p, quantity=Decimal("1.5"), unit_price=Decimal("0.0001"))],
+        )
+    )
+    assert deal.lines[0].amount == Decimal("0.0002")
+    assert deal.amount == Decimal("0.0002")
+    with pytest.raises(sfa.ValidationError) as e:
+        office.hanako.add_deal(
+            sfa.DealInput(
+                company_id=office.company.id,
+                name="桁あふれ",
+                lines=[sfa.DealLineInput(product_id=p, quantity=Decimal("999999999"), unit_price=Decimal("999999999999999"))],
+            )
+        )
+    assert e.value.field == "lines"
+    assert office.db.check_stored_records() == []

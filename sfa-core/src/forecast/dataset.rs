@@ -88,6 +88,9 @@ pub struct Dataset {
     pub products: Vec<ProductFacts>,
     /// The deals.
     pub deals: Vec<DealFacts>,
+    /// Stored deals left out because today's rules refuse them (see
+    /// [`crate::Sfa::check_stored_records`]); the functions here answer for the rest.
+    pub excluded: Vec<crate::store::RecordProblem>,
 }
 
 /// A deal's money in 1/10,000 units, exact.
@@ -336,6 +339,11 @@ impl DatasetBuilder {
     /// Adds a deal.
     pub fn deal(&mut self, deal: DealFacts) {
         self.dataset.deals.push(deal);
+    }
+
+    /// Records a stored deal that was left out, and why.
+    pub fn exclude(&mut self, problem: crate::store::RecordProblem) {
+        self.dataset.excluded.push(problem);
     }
 
     /// The dataset.

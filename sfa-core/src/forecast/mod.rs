@@ -52,6 +52,7 @@ pub use dataset::{
     CampaignFacts, Dataset, DatasetBuilder, DealFacts, LevelFacts, MAX_PLACES, NO_LABEL,
     ProductFacts,
 };
+pub(crate) use dataset::{decimal, units};
 pub use range::{ForecastRange, MAX_TRIALS, RangeRequest, forecast_range};
 pub use weighted::{Dimension, ForecastRequest, ForecastRow, MAX_MONTHS, weighted_forecast};
 

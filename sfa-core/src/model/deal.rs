@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::company::optional;
-use super::money::{check_amount, check_quantity};
+use super::money::{check_amount, check_quantity, line_amount, sum_amounts};
 use super::{
     CampaignId, CompanyId, ConfidenceId, DealId, ProductId, StageId, Timestamp, UserId, limits,
 };
@@ -55,14 +55,20 @@ pub struct DealLine {
 }
 
 impl DealLine {
-    /// A line with its exact amount.
-    pub fn new(product_id: ProductId, quantity: Decimal, unit_price: Decimal) -> DealLine {
-        DealLine {
+    /// A line with its amount: quantity x unit price, rounded half away from zero
+    /// (四捨五入) to four decimal places. [`Reason::OutOfRange`] when the amount reaches
+    /// [`super::money::MAX_AMOUNT`].
+    pub fn new(
+        product_id: ProductId,
+        quantity: Decimal,
+        unit_price: Decimal,
+    ) -> Result<DealLine, Reason> {
+        Ok(DealLine {
             product_id,
             quantity,
             unit_price,
-            amount: (quantity * unit_price).normalize(),
-        }
+            amount: line_amount(quantity, unit_price)?,
+        })
     }
 }
 
@@ -254,9 +260,10 @@ impl Deal {
     }
 }
 
-/// The sum of line amounts, exact.
-pub(crate) fn lines_total(lines: &[DealLine]) -> Decimal {
-    lines.iter().map(|l| l.amount).sum::<Decimal>().normalize()
+/// The sum of line amounts, exact; [`Reason::OutOfRange`] when it reaches the amount
+/// limit.
+pub(crate) fn lines_total(lines: &[DealLine]) -> Result<Decimal, Reason> {
+    sum_amounts(lines.iter().map(|l| l.amount))
 }
 
 /// Checks a lost reason.
@@ -283,11 +290,13 @@ mod tests {
     fn line_amounts_and_totals_are_exact() {
         let p = ProductId::new();
         let lines = vec![
-            DealLine::new(p, d("3"), d("0.1")),
-            DealLine::new(p, d("1"), d("1000000000000")),
+            DealLine::new(p, d("3"), d("0.1")).unwrap(),
+            DealLine::new(p, d("1"), d("1000000000000")).unwrap(),
         ];
         assert_eq!(lines[0].amount, d("0.3"));
-        assert_eq!(lines_total(&lines), d("1000000000000.3"));
+        assert_eq!(lines_total(&lines), Ok(d("1000000000000.3")));
+        let big = DealLine::new(p, d("1"), d("900000000000000")).unwrap();
+        assert_eq!(lines_total(&[big.clone(), big]), Err(Reason::OutOfRange));
     }
 
     #[test]

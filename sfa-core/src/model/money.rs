@@ -1,7 +1,7 @@
 //! Money, quantities and percentages: exact decimals (`rust_decimal`), never floats.
 //! Amounts are stored as their decimal text (`1234.5`).
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::error::Reason;
 
@@ -43,6 +43,33 @@ fn bounded(value: Decimal, max: Decimal) -> Result<Decimal, Reason> {
     } else {
         Ok(value)
     }
+}
+
+/// A line item's amount: quantity x unit price, rounded half away from zero (四捨五入)
+/// to [`MAX_DECIMAL_PLACES`] places (1.5 x 0.0001 = 0.00015 is 0.0002), refused with
+/// [`Reason::OutOfRange`] when it reaches [`MAX_AMOUNT`].
+pub(crate) fn line_amount(quantity: Decimal, unit_price: Decimal) -> Result<Decimal, Reason> {
+    let exact = quantity.checked_mul(unit_price).ok_or(Reason::OutOfRange)?;
+    let rounded = exact
+        .round_dp_with_strategy(MAX_DECIMAL_PLACES, RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    if rounded.abs() >= MAX_AMOUNT {
+        return Err(Reason::OutOfRange);
+    }
+    Ok(rounded)
+}
+
+/// The exact sum of amounts, refused with [`Reason::OutOfRange`] when it reaches
+/// [`MAX_AMOUNT`] (so a stored total is always a valid amount).
+pub(crate) fn sum_amounts(amounts: impl IntoIterator<Item = Decimal>) -> Result<Decimal, Reason> {
+    let mut total = Decimal::ZERO;
+    for amount in amounts {
+        total = total.checked_add(amount).ok_or(Reason::OutOfRange)?;
+        if total.abs() >= MAX_AMOUNT {
+            return Err(Reason::OutOfRange);
+        }
+    }
+    Ok(total.normalize())
 }
 
 /// A percentage: a whole number from 0 to 100.
@@ -97,6 +124,36 @@ mod tests {
             check_amount(d("999999999999999.9999")).map(|v| v.scale()),
             Ok(4)
         );
+    }
+
+    #[test]
+    fn line_amounts_round_half_away_from_zero_and_stay_in_range() {
+        assert_eq!(line_amount(d("1.5"), d("0.0001")), Ok(d("0.0002")));
+        assert_eq!(line_amount(d("1.5"), d("0.0003")), Ok(d("0.0005")));
+        assert_eq!(line_amount(d("0.3333"), d("0.0003")), Ok(d("0.0001")));
+        assert_eq!(line_amount(d("3"), d("0.1")), Ok(d("0.3")));
+        assert_eq!(
+            line_amount(d("1"), d("999999999999999.9999")).map(|v| v.scale()),
+            Ok(4)
+        );
+        assert_eq!(
+            line_amount(d("999999999"), d("999999999999999")),
+            Err(Reason::OutOfRange)
+        );
+        assert_eq!(
+            line_amount(d("2"), d("500000000000000")),
+            Err(Reason::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn sums_refuse_to_leave_the_amount_range() {
+        assert_eq!(sum_amounts([d("0.1"), d("0.2")]), Ok(d("0.3")));
+        assert_eq!(
+            sum_amounts([d("900000000000000"), d("900000000000000")]),
+            Err(Reason::OutOfRange)
+        );
+        assert_eq!(sum_amounts([]), Ok(d("0")));
     }
 
     #[test]

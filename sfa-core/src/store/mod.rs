@@ -14,7 +14,7 @@ mod teams;
 
 pub use crate::model::MasterKind;
 pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
-pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx};
+pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx, Scanned};
 pub use teams::{TeamReadTx, TeamWriteTx};
 
 use crate::error::{Entity, Error, Result};
@@ -59,6 +59,49 @@ pub trait ReadTx: ActivityReadTx + SalesReadTx + TeamReadTx {
     fn pending_index_change_count(&mut self) -> Result<u64>;
     /// The sequence number of the newest queued change (what this snapshot reflects).
     fn last_index_change_seq(&mut self) -> Result<Option<i64>>;
+}
+
+/// A stored record that today's rules refuse (written by an older version, or by SQL
+/// outside the library). Analytics leave it out and answer for the rest;
+/// [`crate::Sfa::check_stored_records`] lists every such record. Names the record and
+/// the rule, never the value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RecordProblem {
+    /// The kind of record (`deal`, `task`...).
+    pub entity: String,
+    /// The record's id as stored.
+    pub id: String,
+    /// The field that breaks a rule (or `row` when the row cannot be read at all).
+    pub field: String,
+    /// The rule, in words.
+    pub reason: String,
+}
+
+impl RecordProblem {
+    /// A problem with one field of one record.
+    pub fn new(
+        entity: Entity,
+        id: impl std::fmt::Display,
+        field: &str,
+        reason: &dyn std::fmt::Display,
+    ) -> RecordProblem {
+        RecordProblem {
+            entity: entity.to_string(),
+            id: id.to_string(),
+            field: field.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: `{}` {}",
+            self.entity, self.id, self.field, self.reason
+        )
+    }
 }
 
 /// How [`ReadTx::find_persons`] matches.

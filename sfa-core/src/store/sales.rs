@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::error::Result;
+use super::RecordProblem;
+use crate::error::{Entity, Reason, Result};
+use crate::model::money::{check_amount, sum_amounts};
 use crate::model::{
     CampaignId, CompanyId, ConfidenceId, Deal, DealId, DealStatus, ListQuery, Master, MasterId,
     MasterKind, ProductId, StageId, UserId,
@@ -30,6 +32,8 @@ pub enum DealsOf {
 /// streams it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DealScan {
+    /// The deal's id.
+    pub id: DealId,
     /// The deal's owner.
     pub owner_id: UserId,
     /// Open, won or lost.
@@ -50,6 +54,39 @@ pub struct DealScan {
     pub lines: Vec<(ProductId, Decimal)>,
 }
 
+impl DealScan {
+    /// The first money rule the stored deal breaks (a record written by an older
+    /// version, or by SQL outside the library): every amount valid (not negative, at
+    /// most four places, below [`crate::model::money::MAX_AMOUNT`]) and, with lines,
+    /// the amount equal to their sum. Stores call this on every scanned row.
+    pub fn problem(&self) -> Option<RecordProblem> {
+        let refuse = |field: &str, reason: Reason| {
+            Some(RecordProblem::new(Entity::Deal, self.id, field, &reason))
+        };
+        if let Some(Err(reason)) = self.amount.map(check_amount) {
+            return refuse("amount", reason);
+        }
+        for (_, amount) in &self.lines {
+            if let Err(reason) = check_amount(*amount) {
+                return refuse("lines", reason);
+            }
+        }
+        if !self.lines.is_empty() {
+            match sum_amounts(self.lines.iter().map(|(_, a)| *a)) {
+                Err(reason) => return refuse("lines", reason),
+                Ok(total) if Some(total) != self.amount.map(|a| a.normalize()) => {
+                    return refuse("amount", Reason::Mismatch);
+                }
+                Ok(_) => {}
+            }
+        }
+        None
+    }
+}
+
+/// A scanned deal, or why its stored row cannot be used.
+pub type Scanned<'a> = std::result::Result<&'a DealScan, RecordProblem>;
+
 /// Selling queries available inside any transaction.
 pub trait SalesReadTx {
     /// A master record by id.
@@ -66,13 +103,16 @@ pub trait SalesReadTx {
     fn get_deal(&mut self, id: DealId) -> Result<Option<Deal>>;
     /// Deals ordered by (sort key, id), after `query.after`, at most `query.limit`.
     fn list_deals(&mut self, of: DealsOf, query: &ListQuery) -> Result<Vec<Deal>>;
-    /// Calls `f` with every deal's forecast facts, in one pass, memory flat.
-    fn scan_deals(&mut self, f: &mut dyn FnMut(&DealScan) -> Result<()>) -> Result<()>;
-    /// Calls `f` with the forecast facts of the open deals of `owners` (without lines).
+    /// Calls `f` with every deal's forecast facts, in one pass, memory flat. A row
+    /// that cannot be read, or breaks a rule of [`DealScan::problem`], comes as its
+    /// [`RecordProblem`]: one bad row never stops the scan.
+    fn scan_deals(&mut self, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()>;
+    /// Calls `f` with the forecast facts of the open deals of `owners` (without lines,
+    /// so only the amount is checked), bad rows as their problem.
     fn scan_open_deals(
         &mut self,
         owners: &[UserId],
-        f: &mut dyn FnMut(&DealScan) -> Result<()>,
+        f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
     ) -> Result<()>;
 }
 

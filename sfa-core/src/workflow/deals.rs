@@ -290,12 +290,15 @@ pub(crate) fn apply_input(
             return Err(refuse("lines.product_id", Reason::Inactive));
         }
         let price = line.unit_price.unwrap_or(product.unit_price);
-        lines.push(DealLine::new(line.product_id, line.quantity, price));
+        lines.push(
+            DealLine::new(line.product_id, line.quantity, price)
+                .map_err(|reason| refuse("lines", reason))?,
+        );
     }
     let amount = if lines.is_empty() {
         input.amount
     } else {
-        let total = lines_total(&lines);
+        let total = lines_total(&lines).map_err(|reason| refuse("lines", reason))?;
         if input.amount.is_some_and(|a| a.normalize() != total) {
             return Err(refuse("amount", Reason::Mismatch));
         }

@@ -57,7 +57,8 @@ impl Session {
 }
 
 /// Streams the deals into a dataset, masters first (so their percentages and costs
-/// are known), owners as they come.
+/// are known), owners as they come. A stored deal that today's rules refuse is left
+/// out and listed in [`Dataset::excluded`]: one bad record never stops a forecast.
 pub(crate) fn load_dataset(tx: &mut dyn ReadTx) -> Result<Dataset> {
     let mut b = DatasetBuilder::new();
     let mut index: HashMap<MasterId, u32> = HashMap::new();
@@ -88,7 +89,14 @@ pub(crate) fn load_dataset(tx: &mut dyn ReadTx) -> Result<Dataset> {
     let lookup = |index: &HashMap<MasterId, u32>, key: Option<MasterId>| {
         key.and_then(|k| index.get(&k).copied())
     };
-    tx.scan_deals(&mut |d| {
+    tx.scan_deals(&mut |scanned| {
+        let d = match scanned {
+            Ok(d) => d,
+            Err(problem) => {
+                b.exclude(problem);
+                return Ok(());
+            }
+        };
         let owner = match owners.get(&d.owner_id) {
             Some(&o) => o,
             None => {

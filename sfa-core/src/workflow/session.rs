@@ -8,7 +8,7 @@ use crate::model::{Clock, SystemClock, Timestamp, User, UserId, UserInput};
 use crate::normalize::normalize_email;
 use crate::search::{SearchHit, SearchIndex, SearchRequest, index_dir_for};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{ReadTx, Store, WriteTx};
+use crate::store::{ReadTx, RecordProblem, Store, WriteTx};
 
 /// Writes that leave at most this many search-index changes queued update the index
 /// before they return; larger (bulk) writes leave it to the next search.
@@ -137,6 +137,25 @@ impl Sfa {
     pub fn check_search_index(&self) -> Result<crate::search::IndexCheck> {
         self.search.catch_up(self.store.as_ref(), &mut |_, _| {})?;
         self.search.check(self.store.as_ref())
+    }
+
+    /// Lists every stored record that today's rules refuse: written by an older
+    /// version of the library, or by SQL outside it (a deal whose amount has more than
+    /// four decimal places or is past the amount limit, lines that do not add up to
+    /// the amount, a value that cannot be read). Analytics leave such records out and
+    /// answer for the rest; run this after upgrading, and fix or archive what it lists.
+    /// Reads every deal: a diagnostic, not for every screen.
+    pub fn check_stored_records(&self) -> Result<Vec<RecordProblem>> {
+        self.store.read(|tx| {
+            let mut problems = Vec::new();
+            tx.scan_deals(&mut |scanned| {
+                if let Err(problem) = scanned {
+                    problems.push(problem);
+                }
+                Ok(())
+            })?;
+            Ok(problems)
+        })
     }
 
     /// Replaces the clock (tests use a fixed one).

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::Session;
 use super::refs::check_active_user;
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
-use crate::forecast::DatasetBuilder;
+use crate::forecast::{DatasetBuilder, decimal, units};
 use crate::model::{
     BOARD_DAYS, BOARD_LIST_LIMIT, BoardRequest, DEFAULT_UTC_OFFSET_MINUTES, InteractionStatus,
     Master, MasterKind, MemberBoard, Team, TeamBoard, TeamId, TeamInput, User,
@@ -156,7 +156,10 @@ impl Session {
     }
 }
 
-/// Sums the members' open deals, exactly, with the forecast's probability rule.
+/// Sums the members' open deals, exactly, with the forecast's probability rule: in
+/// 128-bit integers of 1/10,000 units (weighted: 1/1,000,000), which no stored data
+/// can overflow. A deal whose stored row breaks a rule is left out (see
+/// [`crate::Sfa::check_stored_records`]); it never stops the board.
 fn deal_figures(
     tx: &mut dyn ReadTx,
     members: &[crate::UserId],
@@ -175,17 +178,18 @@ fn deal_figures(
             level_pct.insert(c.id, c.percentage);
         }
     }
-    let hundred = Decimal::ONE_HUNDRED;
-    tx.scan_open_deals(members, &mut |d| {
+    // (pipeline units, weighted units x 100) per member board.
+    let mut sums = vec![(0i128, 0i128); boards.len()];
+    tx.scan_open_deals(members, &mut |scanned| {
+        let Ok(d) = scanned else { return Ok(()) };
         let Some(&k) = at.get(&d.owner_id) else {
             return Ok(());
         };
-        let b = &mut boards[k];
-        b.open_deal_count += 1;
-        let Some(amount) = d.amount else {
+        boards[k].open_deal_count += 1;
+        let Some(amount) = d.amount.and_then(units) else {
             return Ok(());
         };
-        b.pipeline += amount;
+        sums[k].0 = sums[k].0.saturating_add(amount);
         let probability = match d.confidence_id {
             Some(c) => level_pct.get(&c).copied(),
             None => d
@@ -193,13 +197,15 @@ fn deal_figures(
                 .and_then(|s| stage_pct.get(&s).copied().flatten()),
         };
         if let Some(p) = probability {
-            b.weighted += amount * Decimal::from(p) / hundred;
+            sums[k].1 = sums[k]
+                .1
+                .saturating_add(amount.saturating_mul(i128::from(p)));
         }
         Ok(())
     })?;
-    for b in boards.iter_mut() {
-        b.pipeline = b.pipeline.normalize();
-        b.weighted = b.weighted.normalize();
+    for (b, (pipeline, weighted)) in boards.iter_mut().zip(sums) {
+        b.pipeline = decimal(pipeline, 4)?;
+        b.weighted = decimal(weighted, 6)?;
     }
     Ok(())
 }

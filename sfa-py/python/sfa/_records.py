@@ -611,3 +611,11 @@ class ImportOptions:
 class ExportOptions:
     encoding: CsvEncoding = "Auto"
     include_archived: bool = False
+
+
+@dataclass
+class RecordProblem:
+    entity: str
+    id: str
+    field: str
+    reason: str

@@ -188,8 +188,8 @@ fn deals_round_trip_with_lines_and_list_in_order(store: &dyn Store) {
     let p = product(&u, &cat, "SV-100");
     let mut with_lines = deal(&u, c.id, Some(day(3, 1)));
     with_lines.lines = vec![
-        DealLine::new(p.id, dec("3"), dec("0.1")),
-        DealLine::new(p.id, dec("1.5"), dec("1000000000000")),
+        DealLine::new(p.id, dec("3"), dec("0.1")).expect("in range"),
+        DealLine::new(p.id, dec("1.5"), dec("1000000000000")).expect("in range"),
     ];
     with_lines.amount = Some(dec("1500000000000.3"));
     let first = deal(&u, c.id, Some(day(1, 15)));

@@ -240,6 +240,7 @@ fn the_board_scans_its_window_and_its_members(store: &dyn Store) {
     store
         .read(|tx| {
             tx.scan_open_deals(&[u.id], &mut |d| {
+                let d = d.expect("a valid deal");
                 scanned.push((d.owner_id, d.amount, d.status));
                 Ok(())
             })

@@ -13,7 +13,9 @@ use super::activity_rows::Day;
 use crate::model::{
     Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId, UserId,
 };
-use crate::store::{DealScan, DealsOf, MasterKind, SalesReadTx, SalesWriteTx};
+use crate::store::{
+    DealScan, DealsOf, MasterKind, RecordProblem, SalesReadTx, SalesWriteTx, Scanned,
+};
 
 /// Where a kind of master lives and how it is read.
 struct Table {
@@ -198,7 +200,7 @@ impl SalesReadTx for SqliteTx<'_> {
         self.with_lines(deals)
     }
 
-    fn scan_deals(&mut self, f: &mut dyn FnMut(&DealScan) -> Result<()>) -> Result<()> {
+    fn scan_deals(&mut self, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
         // Deals and lines both in deal id order, merged as they stream.
         let mut deals = self
             .conn()
@@ -207,27 +209,23 @@ impl SalesReadTx for SqliteTx<'_> {
             "SELECT deal_id, product_id, amount FROM deal_lines ORDER BY deal_id, position",
         )?;
         let mut line_rows = lines.query([])?;
-        let next_line =
-            |rows: &mut rusqlite::Rows<'_>| -> Result<Option<(String, ProductId, Decimal)>> {
-                Ok(match rows.next()? {
-                    Some(r) => Some((r.get(0)?, r.get(1)?, r.get::<_, Dec>(2)?.0)),
-                    None => None,
-                })
-            };
         let mut pending = next_line(&mut line_rows)?;
         let mut rows = deals.query([])?;
         let mut scan = empty_scan();
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
-            read_scan(r, &mut scan)?;
-            while let Some((deal, product, amount)) = &pending {
+            let mut bad_field = read_scan(r, &mut scan).err();
+            while let Some((deal, line)) = &pending {
                 if *deal != id {
                     break;
                 }
-                scan.lines.push((*product, *amount));
+                match line {
+                    Ok(line) => scan.lines.push(*line),
+                    Err(field) => bad_field = bad_field.or(Some(field)),
+                }
                 pending = next_line(&mut line_rows)?;
             }
-            f(&scan)?;
+            deliver(&id, &scan, bad_field, f)?;
         }
         Ok(())
     }
@@ -235,7 +233,7 @@ impl SalesReadTx for SqliteTx<'_> {
     fn scan_open_deals(
         &mut self,
         owners: &[UserId],
-        f: &mut dyn FnMut(&DealScan) -> Result<()>,
+        f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
     ) -> Result<()> {
         if owners.is_empty() {
             return Ok(());
@@ -249,10 +247,51 @@ impl SalesReadTx for SqliteTx<'_> {
         let mut rows = stmt.query(args.as_slice())?;
         let mut scan = empty_scan();
         while let Some(r) = rows.next()? {
-            read_scan(r, &mut scan)?;
-            f(&scan)?;
+            let id: String = r.get(0)?;
+            let bad_field = read_scan(r, &mut scan).err();
+            deliver(&id, &scan, bad_field, f)?;
         }
         Ok(())
+    }
+}
+
+/// A line of a deal scan: its deal's id, and the product and amount or the field that
+/// cannot be read.
+type ScanLine = (
+    String,
+    std::result::Result<(ProductId, Decimal), &'static str>,
+);
+
+fn next_line(rows: &mut rusqlite::Rows<'_>) -> Result<Option<ScanLine>> {
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let line = match (r.get::<_, ProductId>(1), r.get::<_, Dec>(2)) {
+        (Ok(product), Ok(amount)) => Ok((product, amount.0)),
+        _ => Err("lines"),
+    };
+    Ok(Some((r.get(0)?, line)))
+}
+
+/// Hands a scanned row to `f`: the facts, or the problem of a row that cannot be read
+/// (`bad_field`) or breaks a money rule.
+fn deliver(
+    id: &str,
+    scan: &DealScan,
+    bad_field: Option<&'static str>,
+    f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
+) -> Result<()> {
+    if let Some(field) = bad_field {
+        return f(Err(RecordProblem::new(
+            Entity::Deal,
+            id,
+            field,
+            &crate::error::Reason::Unreadable,
+        )));
+    }
+    match scan.problem() {
+        Some(problem) => f(Err(problem)),
+        None => f(Ok(scan)),
     }
 }
 
@@ -267,6 +306,7 @@ const OPEN_SCAN_COLUMNS: &str = "id, owner_id, 'open', amount, expected_close_on
 
 fn empty_scan() -> DealScan {
     DealScan {
+        id: DealId::default(),
         owner_id: Default::default(),
         status: DealStatus::Open,
         amount: None,
@@ -279,29 +319,34 @@ fn empty_scan() -> DealScan {
     }
 }
 
-/// Reads one scanned row into `scan` (its lines cleared).
-fn read_scan(r: &Row<'_>, scan: &mut DealScan) -> Result<()> {
-    scan.owner_id = r.get(1)?;
-    scan.status = scan_status(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?;
-    scan.amount = r.get::<_, Option<Dec>>(3)?.map(|d| d.0);
-    scan.expected_close_on = r.get::<_, Option<Day>>(4)?.map(|d| d.0);
-    scan.closed_on = r.get::<_, Option<Day>>(5)?.map(|d| d.0);
-    scan.stage_id = r.get(6)?;
-    scan.confidence_id = r.get(7)?;
-    scan.campaign_id = r.get(8)?;
+/// Reads one scanned row into `scan` (its lines cleared); a column that cannot be read
+/// is named in the error.
+fn read_scan(r: &Row<'_>, scan: &mut DealScan) -> std::result::Result<(), &'static str> {
     scan.lines.clear();
+    scan.id = r.get(0).map_err(|_| "id")?;
+    scan.owner_id = r.get(1).map_err(|_| "owner_id")?;
+    scan.status = r
+        .get_ref(2)
+        .ok()
+        .and_then(|v| v.as_str().ok())
+        .and_then(|t| DealStatus::parse(t).ok())
+        .ok_or("status")?;
+    scan.amount = r
+        .get::<_, Option<Dec>>(3)
+        .map_err(|_| "amount")?
+        .map(|d| d.0);
+    scan.expected_close_on = r
+        .get::<_, Option<Day>>(4)
+        .map_err(|_| "expected_close_on")?
+        .map(|d| d.0);
+    scan.closed_on = r
+        .get::<_, Option<Day>>(5)
+        .map_err(|_| "closed_on")?
+        .map(|d| d.0);
+    scan.stage_id = r.get(6).map_err(|_| "stage_id")?;
+    scan.confidence_id = r.get(7).map_err(|_| "confidence_id")?;
+    scan.campaign_id = r.get(8).map_err(|_| "campaign_id")?;
     Ok(())
-}
-
-/// Reads the stored status of a scanned deal.
-fn scan_status(text: &str) -> rusqlite::Result<DealStatus> {
-    DealStatus::parse(text).map_err(|_| {
-        rusqlite::Error::FromSqlConversionFailure(
-            1,
-            rusqlite::types::Type::Text,
-            "unknown deal status".into(),
-        )
-    })
 }
 
 impl SalesWriteTx for SqliteTx<'_> {
