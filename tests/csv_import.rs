@@ -157,7 +157,17 @@ fn headers_are_matched_in_english_or_japanese_and_unknown_ones_are_refused() {
     let err = me
         .import_companies_csv(typo.as_bytes(), &ImportOptions::default())
         .unwrap_err();
-    assert!(err.to_string().contains("emial"), "{err}");
+    // Unknown columns are named by position, never by their text: a file without a
+    // header row would otherwise echo a customer's record into the error.
+    assert!(err.to_string().contains("positions 3"), "{err}");
+    assert!(!err.to_string().contains("emial"), "{err}");
+    let headerless = "株式会社北斗,03-1111-2222,hokuto@example.jp\n株式会社南斗,03-1111-3333,\n";
+    let err = me
+        .import_companies_csv(headerless.as_bytes(), &ImportOptions::default())
+        .unwrap_err();
+    for secret in ["北斗", "03-1111-2222", "hokuto"] {
+        assert!(!err.to_string().contains(secret), "{err}");
+    }
     let report = me
         .import_companies_csv(
             typo.as_bytes(),
@@ -360,5 +370,109 @@ fn import_size_limits_stop_the_whole_import_with_the_line() {
             .unwrap()
             .items
             .is_empty()
+    );
+}
+
+/// The line of the first error in an import of `csv` (as bytes).
+fn error_line(me: &Session, csv: &[u8]) -> (u64, String) {
+    let err = me
+        .import_companies_csv(csv, &ImportOptions::default())
+        .unwrap_err();
+    match err {
+        Error::Import(row) => (row.line, row.problem.to_string()),
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn error_lines_are_the_files_lines_whatever_the_line_ends() {
+    let me = session();
+    // A bad phone on the third physical line, written with every kind of line end,
+    // with and without a BOM.
+    let rows = [
+        "会社名,電話番号",
+        "株式会社青葉,03-1111-2222",
+        "株式会社北斗,電話なし",
+        "株式会社南風,03-1111-4444",
+    ];
+    for end in ["\n", "\r\n", "\r"] {
+        for bom in [false, true] {
+            let mut text = rows.join(end) + end;
+            if bom {
+                text.insert(0, '\u{feff}');
+            }
+            let (line, problem) = error_line(&me, text.as_bytes());
+            assert_eq!(line, 3, "{end:?} bom={bom}: {problem}");
+            assert!(problem.contains("phone"), "{problem}");
+        }
+    }
+    // A quoted cell with line breaks moves the next rows' numbers on (physical lines).
+    for end in ["\n", "\r\n"] {
+        let text = [
+            "会社名,電話番号,備考",
+            "株式会社青葉,03-1111-2222,\"一行目",
+            "二行目\"",
+            "株式会社北斗,電話なし,",
+        ]
+        .join(end)
+            + end;
+        assert_eq!(error_line(&me, text.as_bytes()).0, 4, "{end:?}");
+    }
+    // Our own export (CRLF, BOM) with a row broken by hand reports that row's line.
+    let good = me
+        .import_companies_csv(
+            "会社名\n株式会社一\n株式会社二\n".as_bytes(),
+            &ImportOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(good.imported, 2);
+    let mut exported = Vec::new();
+    me.export_companies_csv(&mut exported, &ExportOptions::default())
+        .unwrap();
+    let text = String::from_utf8(exported).unwrap();
+    assert!(text.contains("\r\n"));
+    let broken = text.replacen("株式会社二", "", 1); // a blank name on line 3 (of 3)
+    let other = session();
+    let (line, problem) = error_line(&other, broken.as_bytes());
+    assert_eq!(line, 3, "{problem}");
+}
+
+#[test]
+fn cr_only_files_import_and_boms_inside_the_file_are_not_stored() {
+    let me = session();
+    // Classic Mac Excel: CR line ends.
+    let mac = "会社名,電話番号\r株式会社青葉,03-1111-2222\r株式会社北斗,03-1111-3333\r";
+    let report = me
+        .import_companies_csv(mac.as_bytes(), &ImportOptions::default())
+        .unwrap();
+    assert_eq!(report.imported, 2);
+    // Two files glued together: the second one's BOM must not end up in a value.
+    let glued = "\u{feff}会社名\n株式会社一\n\u{feff}株式会社二\n";
+    me.import_companies_csv(glued.as_bytes(), &ImportOptions::default())
+        .unwrap();
+    let names: Vec<String> = me
+        .list_companies(&PageRequest::first(100))
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(names.contains(&"株式会社二".to_string()), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains('\u{feff}')), "{names:?}");
+}
+
+#[test]
+fn an_unterminated_quote_fails_with_the_line_where_it_opened() {
+    let me = session();
+    let csv = "会社名,備考\n株式会社青葉,\"閉じない引用\n株式会社北斗,\n株式会社南風,\n";
+    let (line, problem) = error_line(&me, csv.as_bytes());
+    assert_eq!(line, 2, "{problem}");
+    assert!(problem.contains("never closed"), "{problem}");
+    assert!(
+        me.list_companies(&PageRequest::first(10))
+            .unwrap()
+            .items
+            .is_empty(),
+        "nothing imported"
     );
 }

@@ -17,7 +17,7 @@ pub enum Entity {
     Company,
     /// A [`crate::Person`].
     Person,
-    /// A [`crate::SearchRequest`].
+    /// A search request.
     SearchRequest,
     /// An [`crate::Interaction`] (visit, call, ...).
     Interaction,
@@ -37,6 +37,8 @@ pub enum Entity {
     ProductCategory,
     /// A [`crate::Product`].
     Product,
+    /// A master record of a kind not yet known (a master-data CSV row).
+    Master,
     /// A [`crate::Deal`].
     Deal,
     /// A [`crate::Team`].
@@ -64,6 +66,7 @@ impl fmt::Display for Entity {
             Entity::Confidence => "confidence level",
             Entity::ProductCategory => "product category",
             Entity::Product => "product",
+            Entity::Master => "master record",
             Entity::Deal => "deal",
             Entity::Team => "team",
             Entity::BusinessCard => "business card",
@@ -154,7 +157,7 @@ pub enum Error {
     },
     /// The search index failed.
     #[error(transparent)]
-    Search(#[from] crate::search::SearchError),
+    Search(#[from] SearchError),
     /// The storage layer failed.
     #[error("storage error: {0}")]
     Storage(#[from] StorageError),
@@ -189,6 +192,12 @@ impl Error {
         }
     }
 }
+
+/// A failure inside the search index, kept opaque (its text names no customer data).
+/// Defined here, not in `search`, so that this module depends on nothing it serves.
+#[derive(Debug, thiserror::Error)]
+#[error("search index error: {0}")]
+pub struct SearchError(pub(crate) String);
 
 /// A failure of the storage backend, kept opaque so that callers do not depend on it.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,5 @@
-//! CSV import and export of companies, persons and deals. Files cross as bytes (any
+//! CSV import and export of users, master data, companies, persons and deals (the
+//! file set that restores a whole database). Files cross as bytes (any
 //! of the encodings `CsvEncoding` names); imports report progress in bytes read.
 
 use std::io::Read;
@@ -79,6 +80,44 @@ impl Session {
     ) -> Result<ImportReport, SfaError> {
         let input = ProgressReader::new(&data, progress.as_deref());
         Ok(self.inner.import_deals_csv(input, &options)?.into())
+    }
+
+    /// Imports master data (categories, products, stages, confidence levels,
+    /// campaigns) from one file, in file order. Admins only.
+    pub fn import_masters_csv(
+        &self,
+        data: Vec<u8>,
+        options: ImportOptions,
+        progress: Option<Box<dyn Progress>>,
+    ) -> Result<ImportReport, SfaError> {
+        let input = ProgressReader::new(&data, progress.as_deref());
+        Ok(self.inner.import_masters_csv(input, &options)?.into())
+    }
+
+    /// Imports users with their ids (admins only); a row whose e-mail is a user's is
+    /// that user.
+    pub fn import_users_csv(
+        &self,
+        data: Vec<u8>,
+        options: ImportOptions,
+        progress: Option<Box<dyn Progress>>,
+    ) -> Result<ImportReport, SfaError> {
+        let input = ProgressReader::new(&data, progress.as_deref());
+        Ok(self.inner.import_users_csv(input, &options)?.into())
+    }
+
+    /// Every master record as CSV, in the order a restore needs.
+    pub fn export_masters_csv(&self, options: ExportOptions) -> Result<Vec<u8>, SfaError> {
+        let mut out = Vec::new();
+        self.inner.export_masters_csv(&mut out, &options)?;
+        Ok(out)
+    }
+
+    /// Every user as CSV (admins only).
+    pub fn export_users_csv(&self, options: ExportOptions) -> Result<Vec<u8>, SfaError> {
+        let mut out = Vec::new();
+        self.inner.export_users_csv(&mut out, &options)?;
+        Ok(out)
     }
 
     /// Every company as CSV.

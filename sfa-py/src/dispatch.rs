@@ -236,6 +236,8 @@ pub(crate) fn with_bytes(s: &Session, method: &str, data: &[u8], args: &str) -> 
         "import_companies_csv" => report(s.import_companies_csv(data, &a.get("options")?)?),
         "import_persons_csv" => report(s.import_persons_csv(data, &a.get("options")?)?),
         "import_deals_csv" => report(s.import_deals_csv(data, &a.get("options")?)?),
+        "import_masters_csv" => report(s.import_masters_csv(data, &a.get("options")?)?),
+        "import_users_csv" => report(s.import_users_csv(data, &a.get("options")?)?),
         "upload_card" => {
             out(s.upload_card(data, &a.get::<String>("media_type")?, a.opt("transcriber")?)?)
         }
@@ -255,6 +257,8 @@ pub(crate) fn for_bytes(
         "export_companies_csv" => s.export_companies_csv(&mut bytes, &a.get("options")?)?,
         "export_persons_csv" => s.export_persons_csv(&mut bytes, &a.get("options")?)?,
         "export_deals_csv" => s.export_deals_csv(&mut bytes, &a.get("options")?)?,
+        "export_masters_csv" => s.export_masters_csv(&mut bytes, &a.get("options")?)?,
+        "export_users_csv" => s.export_users_csv(&mut bytes, &a.get("options")?)?,
         "card_image" => {
             let image = s.card_image(a.get("id")?)?;
             return Ok((Value::Null, image));

@@ -131,3 +131,33 @@ def test_line_amounts_round_and_out_of_range_totals_are_refused(office, catalog)
         )
     assert e.value.field == "lines"
     assert office.db.check_stored_records() == []
+
+
+def test_the_csv_file_set_restores_into_an_empty_database(office, catalog):
+    deal = office.hanako.add_deal(
+        sfa.DealInput(
+            company_id=office.company.id,
+            name="導入",
+            lines=[sfa.DealLineInput(product_id=catalog.products[0].id, quantity=Decimal("2"))],
+        )
+    )
+    m = office.manager
+    files = [
+        m.export_users_csv(),
+        m.export_masters_csv(),
+        m.export_companies_csv(sfa.ExportOptions(include_archived=True)),
+        m.export_persons_csv(sfa.ExportOptions(include_archived=True)),
+        m.export_deals_csv(),
+    ]
+    db = sfa.Sfa.open_in_memory()
+    me = db.session(db.create_first_admin(sfa.UserInput(name="部長 一郎", email="bucho@example.jp")).id)
+    me.import_users_csv(files[0])
+    me.import_masters_csv(files[1])
+    me.import_companies_csv(files[2])
+    me.import_persons_csv(files[3])
+    assert me.import_deals_csv(files[4]).imported == 1
+    restored = me.get_deal(deal.id)
+    assert restored.amount == Decimal("1000000")
+    assert restored.owner_id == office.hanako.me().id
+    with pytest.raises(sfa.PermissionDeniedError):
+        office.hanako.export_users_csv()

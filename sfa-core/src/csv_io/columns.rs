@@ -314,6 +314,80 @@ pub(crate) const DEAL_COLUMNS: &[Column] = &[
     },
 ];
 
+pub(crate) const MASTER_COLUMNS: &[Column] = &[
+    Column {
+        field: "kind",
+        aliases: &["kind", "種別", "種類", "マスタ"],
+    },
+    Column {
+        field: "id",
+        aliases: &["id"],
+    },
+    Column {
+        field: "name",
+        aliases: &["name", "label", "名前", "名称", "ラベル"],
+    },
+    Column {
+        field: "code",
+        aliases: &["code", "product_code", "コード", "商材コード", "商品コード"],
+    },
+    Column {
+        field: "category",
+        aliases: &["category", "カテゴリ", "商材カテゴリ"],
+    },
+    Column {
+        field: "percentage",
+        aliases: &["percentage", "percent", "%", "確率", "パーセント"],
+    },
+    Column {
+        field: "starts_on",
+        aliases: &["starts_on", "start", "開始日"],
+    },
+    Column {
+        field: "ends_on",
+        aliases: &["ends_on", "end", "終了日"],
+    },
+    Column {
+        field: "cost",
+        aliases: &["cost", "費用", "コスト"],
+    },
+    Column {
+        field: "unit_price",
+        aliases: &["unit_price", "price", "単価", "価格"],
+    },
+    Column {
+        field: "notes",
+        aliases: &["notes", "note", "memo", "備考", "メモ"],
+    },
+    Column {
+        field: "retired",
+        aliases: &["retired", "廃止"],
+    },
+];
+
+pub(crate) const USER_COLUMNS: &[Column] = &[
+    Column {
+        field: "id",
+        aliases: &["id", "ユーザーid"],
+    },
+    Column {
+        field: "name",
+        aliases: &["name", "氏名", "名前", "ユーザー名"],
+    },
+    Column {
+        field: "email",
+        aliases: &["email", "e-mail", "mail", "メール", "メールアドレス"],
+    },
+    Column {
+        field: "role",
+        aliases: &["role", "権限", "役割"],
+    },
+    Column {
+        field: "active",
+        aliases: &["active", "有効"],
+    },
+];
+
 fn header_key(text: &str) -> String {
     fold_width(text.trim_start_matches('\u{feff}'))
         .to_lowercase()
@@ -356,12 +430,15 @@ impl ColumnMap {
                     }
                 }
                 None if READ_ONLY.iter().any(|r| header_key(r) == key) => {}
-                None => unknown.push(text.trim().to_string()),
+                None => unknown.push((i + 1).to_string()),
             }
         }
         if !unknown.is_empty() && !ignore_unknown {
+            // Positions, not texts: a file without a header row would otherwise echo
+            // its first record (customers' data) into the error.
             return Err(header_error(format!(
-                "unknown columns {unknown:?}; rename them or ask to ignore unknown columns"
+                "the columns at positions {} have unknown names (or the file has no header row); rename them or ask to ignore unknown columns",
+                unknown.join(", ")
             )));
         }
         Ok(ColumnMap {

@@ -1,6 +1,14 @@
 //! Streaming transcoding of CSV input to UTF-8: UTF-8 (with or without BOM) or
 //! Shift_JIS/CP932 (what Japanese Excel writes), detected from the first 64 KiB when
 //! not given. Malformed bytes are an error with their line number, never replaced.
+//!
+//! The text is also made plain for the CSV reader: CRLF (Windows, Excel, our own
+//! exports) and a lone CR (classic Mac Excel) become LF, so that the reader's line
+//! numbers are the file's (the `csv` crate counts CRLF one short, BurntSushi/rust-csv
+//! #395) and a CR-only file is not one endless line; byte-order marks after the start
+//! (files glued together) are dropped, never stored invisibly in a value; and a quote
+//! still open at the end of the input is an error naming the line where it opened,
+//! instead of silently swallowing the rows after it into one field.
 
 use std::io::{self, Read};
 
@@ -14,26 +22,52 @@ const CHUNK: usize = 64 * 1024;
 #[derive(Debug)]
 pub(crate) struct MalformedInput {
     pub(crate) line: u64,
-    /// The encoding the bytes are not valid in, or `None` for a line too long.
-    pub(crate) encoding: Option<&'static str>,
+    pub(crate) kind: Malformed,
+}
+
+/// What is wrong with the input.
+#[derive(Debug)]
+pub(crate) enum Malformed {
+    /// Bytes that are not valid in this encoding.
+    Encoding(&'static str),
+    /// A physical line longer than [`super::MAX_ROW_BYTES`].
+    LineTooLong,
+    /// A quoted field still open at the end of the input (`line` is where it opened).
+    UnterminatedQuote,
 }
 
 impl std::fmt::Display for MalformedInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.encoding {
-            Some(encoding) => write!(
+        match self.kind {
+            Malformed::Encoding(encoding) => write!(
                 f,
                 "bytes that are not valid {encoding} on line {}; choose the file's encoding (UTF-8 or Shift_JIS) explicitly",
                 self.line
             ),
-            None => write!(
+            Malformed::LineTooLong => write!(
                 f,
                 "line {} is longer than {} KiB: not a CSV of sfa records",
                 self.line,
                 super::MAX_ROW_BYTES / 1024
             ),
+            Malformed::UnterminatedQuote => {
+                write!(f, "the quote opened on line {} is never closed", self.line)
+            }
         }
     }
+}
+
+/// Where the CSV reader is inside a field, to find a quote left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field.
+    FieldStart,
+    /// Inside an unquoted field (a quote here is an ordinary character).
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: `""` or the closing quote.
+    QuoteInQuoted,
 }
 
 impl std::error::Error for MalformedInput {}
@@ -51,6 +85,11 @@ pub(crate) struct DecodingReader<R> {
     lines_emitted: u64,
     /// Bytes emitted since the last line break.
     line_length: usize,
+    /// The previous chunk ended with a CR (its LF, if any, starts the next one).
+    pending_cr: bool,
+    quoting: Quoting,
+    /// The line where the quoted field now open started.
+    quote_line: u64,
     finished: bool,
 }
 
@@ -67,6 +106,9 @@ impl<R: Read> DecodingReader<R> {
             out_pos: 0,
             lines_emitted: 0,
             line_length: 0,
+            pending_cr: false,
+            quoting: Quoting::FieldStart,
+            quote_line: 0,
             finished: false,
         }
     }
@@ -140,34 +182,93 @@ impl<R: Read> DecodingReader<R> {
         self.raw_pos += read;
         if let DecoderResult::Malformed(_, _) = result {
             let line = self.lines_emitted + count_lines(&self.out) + 1;
-            let encoding = Some(decoder.encoding().name());
+            let kind = Malformed::Encoding(decoder.encoding().name());
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                MalformedInput { line, encoding },
+                MalformedInput { line, kind },
             ));
         }
-        // Refuse an endless line before the CSV reader buffers it.
-        let mut segments = self.out.split(|&b| b == b'\n').peekable();
-        while let Some(segment) = segments.next() {
-            self.line_length += segment.len();
-            if self.line_length > super::MAX_ROW_BYTES {
-                let line = self.lines_emitted + 1;
+        let at_end =
+            self.eof && self.raw_pos == self.raw.len() && result == DecoderResult::InputEmpty;
+        self.plain_text(at_end)?;
+        if at_end {
+            self.finished = true;
+        }
+        Ok(())
+    }
+
+    /// Rewrites the decoded chunk in place: line ends to LF, inner byte-order marks
+    /// dropped; counts lines (refusing an endless one before the CSV reader buffers
+    /// it) and follows the quoting, refusing a quote left open at the end.
+    fn plain_text(&mut self, at_end: bool) -> io::Result<()> {
+        let input = std::mem::take(&mut self.out);
+        let mut out = Vec::with_capacity(input.len() + 1);
+        let mut i = 0;
+        while i < input.len() {
+            let b = input[i];
+            i += 1;
+            if self.pending_cr {
+                self.pending_cr = false;
+                self.emit(&mut out, b'\n')?;
+                if b == b'\n' {
+                    continue;
+                }
+            }
+            match b {
+                b'\r' => self.pending_cr = true,
+                // U+FEFF in UTF-8; the decoder already removed the one at the start.
+                0xEF if input.get(i..i + 2) == Some(&[0xBB, 0xBF]) => i += 2,
+                _ => self.emit(&mut out, b)?,
+            }
+        }
+        if at_end {
+            if self.pending_cr {
+                self.pending_cr = false;
+                self.emit(&mut out, b'\n')?;
+            }
+            if self.quoting == Quoting::Quoted {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     MalformedInput {
-                        line,
-                        encoding: None,
+                        line: self.quote_line,
+                        kind: Malformed::UnterminatedQuote,
                     },
                 ));
             }
-            if segments.peek().is_some() {
-                self.lines_emitted += 1;
-                self.line_length = 0;
+        }
+        self.out = out;
+        self.out_pos = 0;
+        Ok(())
+    }
+
+    fn emit(&mut self, out: &mut Vec<u8>, b: u8) -> io::Result<()> {
+        self.quoting = match (self.quoting, b) {
+            (Quoting::FieldStart, b'"') => {
+                self.quote_line = self.lines_emitted + 1;
+                Quoting::Quoted
+            }
+            (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+            (Quoting::Quoted, _) => Quoting::Quoted,
+            (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+            (_, b',' | b'\n') => Quoting::FieldStart,
+            _ => Quoting::Unquoted,
+        };
+        if b == b'\n' {
+            self.lines_emitted += 1;
+            self.line_length = 0;
+        } else {
+            self.line_length += 1;
+            if self.line_length > super::MAX_ROW_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    MalformedInput {
+                        line: self.lines_emitted + 1,
+                        kind: Malformed::LineTooLong,
+                    },
+                ));
             }
         }
-        if self.eof && self.raw_pos == self.raw.len() && result == DecoderResult::InputEmpty {
-            self.finished = true;
-        }
+        out.push(b);
         Ok(())
     }
 }
@@ -239,5 +340,46 @@ mod tests {
             .downcast_ref::<MalformedInput>()
             .unwrap();
         assert_eq!(inner.line, 3);
+    }
+
+    #[test]
+    fn line_ends_become_lf_and_inner_boms_go() {
+        assert_eq!(
+            decode(b"a,b\r\nc,d\r\n", CsvEncoding::Auto).unwrap(),
+            "a,b\nc,d\n"
+        );
+        assert_eq!(
+            decode(b"a,b\rc,d\r", CsvEncoding::Auto).unwrap(),
+            "a,b\nc,d\n"
+        );
+        assert_eq!(
+            decode(b"a,b\r\n\r\nc", CsvEncoding::Auto).unwrap(),
+            "a,b\n\nc"
+        );
+        let glued = "\u{feff}a,b\n\u{feff}c,d\n";
+        assert_eq!(
+            decode(glued.as_bytes(), CsvEncoding::Auto).unwrap(),
+            "a,b\nc,d\n"
+        );
+        // A CR at the very end of a chunk and its LF at the start of the next.
+        let mut long = "x".repeat(CHUNK - 1);
+        long.push_str("\r\ny\r\n");
+        let want = format!("{}\ny\n", "x".repeat(CHUNK - 1));
+        assert_eq!(decode(long.as_bytes(), CsvEncoding::Auto).unwrap(), want);
+    }
+
+    #[test]
+    fn a_quote_left_open_names_the_line_where_it_opened() {
+        let text = "a,b\nc,\"d\ne,f\ng,h\n";
+        let err = decode(text.as_bytes(), CsvEncoding::Auto).unwrap_err();
+        let inner = err
+            .get_ref()
+            .unwrap()
+            .downcast_ref::<MalformedInput>()
+            .unwrap();
+        assert_eq!(inner.line, 2);
+        // Closed quotes, doubled quotes and quotes inside unquoted fields are fine.
+        let fine = "a,\"b\"\"c\nd\"\nx\"y,z\n";
+        assert_eq!(decode(fine.as_bytes(), CsvEncoding::Auto).unwrap(), fine);
     }
 }

@@ -1,4 +1,23 @@
-//! CSV import and export of the ledger (companies and persons) and of deals.
+//! The CSV codec: rows of the ledger (companies and persons), deals, master data and
+//! users to inputs (with field errors and line numbers) and records back to rows. The
+//! codec never touches the database: the workflow layer resolves names to records,
+//! applies the same rules as the API and owns the import's transaction
+//! (`Session::import_*_csv`, `Session::export_*_csv`).
+//!
+//! # A whole database as a file set
+//! Every export re-imports into an empty database as it is. A team's data is five
+//! files, exported and imported in this order (each refers to the ones before it):
+//!
+//! 1. `users.csv` ([`crate::Session::export_users_csv`]): users by id, e-mail, role;
+//! 2. `masters.csv` ([`crate::Session::export_masters_csv`]): categories, products,
+//!    stages (in process order), confidence levels, campaigns;
+//! 3. `companies.csv`, 4. `persons.csv`: the ledger, archived records included;
+//! 5. `deals.csv`: deals with their line items, masters by name, owners by e-mail.
+//!
+//! Ids are kept throughout, so links survive. Into an empty database: create the first
+//! admin, then import the five files in order as that admin (a user in `users.csv`
+//! with the admin's e-mail is recognised, not created twice). The importing admin is
+//! recorded as the author of what the import creates; deals keep their `created_at`.
 //!
 //! # Encodings
 //! Imports read UTF-8 (with or without BOM) and Shift_JIS/CP932, the encoding Japanese
@@ -35,6 +54,10 @@
 //! exports) are accepted and ignored: the import sets them. Any other column fails the
 //! import unless [`ImportOptions::ignore_unknown_columns`] is set, so that a misspelt
 //! header never drops data silently.
+//!
+//! The header row is required: an import refuses a file whose header names unknown
+//! columns (say, a file without a header row) and names those columns by position,
+//! never by their text.
 //!
 //! A non-blank `id` keeps that id (it must not exist yet), so an export can be
 //! re-imported into an empty database with its person -> company links intact.
@@ -75,7 +98,36 @@
 //! historical closed deals, give `created_at`. Exports also write `line_amount` and the
 //! audit columns, which imports ignore. An import's `imported` counts deals.
 //!
+//! # Master data
+//! One file, a row per master with its `kind` (種別): `product_category` (商材カテゴリ),
+//! `product` (商材), `stage` (商談プロセス), `confidence` (確度), `campaign`
+//! (キャンペーン). Rows are stored in file order, so categories come before their
+//! products; stages are appended to the process in file order.
+//!
+//! | field | accepted headers | used by |
+//! |---|---|---|
+//! | `kind` (required) | 種別, 種類 | every row |
+//! | `id` | id | every row: the id to keep (blank = new) |
+//! | `name` (required) | label, 名前, 名称, ラベル | every kind (a confidence level's label) |
+//! | `code` | product_code, コード, 商材コード | products (required) |
+//! | `category` | カテゴリ, 商材カテゴリ | products: the category's name (required) |
+//! | `percentage` | percent, %, 確率 | stages (default percentage), confidence levels (required) |
+//! | `starts_on`, `ends_on` | start, end, 開始日, 終了日 | campaigns (required) |
+//! | `cost` | 費用, コスト | campaigns (required) |
+//! | `unit_price` | price, 単価, 価格 | products (required) |
+//! | `notes` | 備考, メモ | campaigns |
+//! | `retired` | 廃止 | every kind: true/false |
+//!
+//! # Users
+//! Admins only. Columns `id`, `name` (氏名), `email` (メール), `role` (admin/member,
+//! 管理者/メンバー), `active` (blank = true). A row whose e-mail is already a user's is
+//! recognised as that user (and must carry the same id, or none), not created again.
+//!
 //! # Rows
+//! Line ends may be CRLF (Excel, our exports), LF or CR alone (classic Mac Excel);
+//! line numbers count physical lines, so a cell with a line break moves the next
+//! row's number on. A byte-order mark is accepted at the start and dropped anywhere
+//! else. A quote left open at the end fails the import with the line where it opened.
 //! Values are validated and normalised like the same fields in the API. Rows whose
 //! every field is blank are counted as blank and skipped. A row with more fields than
 //! the header is accepted only if the extra fields are empty. The first bad row fails
@@ -83,11 +135,14 @@
 //! reason, unless [`ImportOptions::skip_bad_rows`] is set; then bad rows are skipped
 //! and listed in [`ImportReport::skipped`].
 
-mod columns;
-mod deals;
+pub(crate) mod columns;
+pub(crate) mod deals;
 mod decode;
-mod export;
-mod import;
+pub(crate) mod ledger;
+pub(crate) mod masters;
+pub(crate) mod rows;
+pub(crate) mod users;
+pub(crate) mod writer;
 
 use serde::{Deserialize, Serialize};
 
@@ -143,4 +198,21 @@ pub struct ImportReport {
     pub skipped: Vec<RowError>,
     /// Rows with every field blank, ignored.
     pub blank_rows: u64,
+}
+
+impl ImportReport {
+    /// Counts one record's outcome: stored, or bad (listed when bad rows are skipped,
+    /// else the import fails with it).
+    pub(crate) fn tally(
+        &mut self,
+        outcome: Result<(), RowError>,
+        skip_bad_rows: bool,
+    ) -> crate::Result<()> {
+        match outcome {
+            Ok(()) => self.imported += 1,
+            Err(bad) if skip_bad_rows => self.skipped.push(bad),
+            Err(bad) => return Err(bad.into()),
+        }
+        Ok(())
+    }
 }

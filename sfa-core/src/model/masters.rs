@@ -266,6 +266,56 @@ master_record! {
 
 // --- Any master --------------------------------------------------------------------
 
+/// The editable fields of a master of any kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MasterInput {
+    /// A campaign.
+    Campaign(CampaignInput),
+    /// A stage.
+    Stage(StageInput),
+    /// A confidence level.
+    Confidence(ConfidenceInput),
+    /// A product category.
+    ProductCategory(ProductCategoryInput),
+    /// A product.
+    Product(ProductInput),
+}
+
+impl MasterInput {
+    /// The kind of master.
+    pub fn kind(&self) -> MasterKind {
+        match self {
+            MasterInput::Campaign(_) => MasterKind::Campaign,
+            MasterInput::Stage(_) => MasterKind::Stage,
+            MasterInput::Confidence(_) => MasterKind::Confidence,
+            MasterInput::ProductCategory(_) => MasterKind::ProductCategory,
+            MasterInput::Product(_) => MasterKind::Product,
+        }
+    }
+
+    /// The value that must be unique within the kind (a label, a product code, a name).
+    pub fn unique_name(&self) -> &str {
+        match self {
+            MasterInput::Campaign(i) => &i.name,
+            MasterInput::Stage(i) => &i.name,
+            MasterInput::Confidence(i) => &i.label,
+            MasterInput::ProductCategory(i) => &i.name,
+            MasterInput::Product(i) => &i.code,
+        }
+    }
+
+    /// Checks every field and returns the normalised input, or every refused field.
+    pub fn validate(&self) -> Result<MasterInput, ValidationError> {
+        Ok(match self {
+            MasterInput::Campaign(i) => MasterInput::Campaign(i.validate()?),
+            MasterInput::Stage(i) => MasterInput::Stage(i.validate()?),
+            MasterInput::Confidence(i) => MasterInput::Confidence(i.validate()?),
+            MasterInput::ProductCategory(i) => MasterInput::ProductCategory(i.validate()?),
+            MasterInput::Product(i) => MasterInput::Product(i.validate()?),
+        })
+    }
+}
+
 /// A kind of master record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MasterKind {
@@ -296,6 +346,41 @@ pub enum MasterId {
     Product(ProductId),
 }
 
+impl MasterKind {
+    /// The kind's record entity (for errors).
+    pub fn entity(self) -> Entity {
+        match self {
+            MasterKind::Campaign => Entity::Campaign,
+            MasterKind::Stage => Entity::Stage,
+            MasterKind::Confidence => Entity::Confidence,
+            MasterKind::ProductCategory => Entity::ProductCategory,
+            MasterKind::Product => Entity::Product,
+        }
+    }
+
+    /// A new id of this kind.
+    pub fn new_id(self) -> MasterId {
+        match self {
+            MasterKind::Campaign => MasterId::Campaign(CampaignId::new()),
+            MasterKind::Stage => MasterId::Stage(StageId::new()),
+            MasterKind::Confidence => MasterId::Confidence(ConfidenceId::new()),
+            MasterKind::ProductCategory => MasterId::ProductCategory(ProductCategoryId::new()),
+            MasterKind::Product => MasterId::Product(ProductId::new()),
+        }
+    }
+
+    /// Parses an id of this kind.
+    pub fn parse_id(self, text: &str) -> Result<MasterId, Reason> {
+        Ok(match self {
+            MasterKind::Campaign => MasterId::Campaign(text.parse()?),
+            MasterKind::Stage => MasterId::Stage(text.parse()?),
+            MasterKind::Confidence => MasterId::Confidence(text.parse()?),
+            MasterKind::ProductCategory => MasterId::ProductCategory(text.parse()?),
+            MasterKind::Product => MasterId::Product(text.parse()?),
+        })
+    }
+}
+
 impl MasterId {
     /// The kind of master.
     pub fn kind(&self) -> MasterKind {
@@ -310,13 +395,7 @@ impl MasterId {
 
     /// The kind of record.
     pub fn entity(&self) -> Entity {
-        match self {
-            MasterId::Campaign(_) => Entity::Campaign,
-            MasterId::Stage(_) => Entity::Stage,
-            MasterId::Confidence(_) => Entity::Confidence,
-            MasterId::ProductCategory(_) => Entity::ProductCategory,
-            MasterId::Product(_) => Entity::Product,
-        }
+        self.kind().entity()
     }
 }
 

@@ -88,8 +88,8 @@ pub use interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionStatus, ReportInput,
 };
 pub use masters::{
-    Campaign, CampaignInput, Confidence, ConfidenceInput, Master, MasterId, MasterKind, Product,
-    ProductCategory, ProductCategoryInput, ProductInput, Stage, StageInput,
+    Campaign, CampaignInput, Confidence, ConfidenceInput, Master, MasterId, MasterInput,
+    MasterKind, Product, ProductCategory, ProductCategoryInput, ProductInput, Stage, StageInput,
 };
 pub use notification::{Notification, NotificationKind};
 pub(crate) use page::into_page;

@@ -131,10 +131,7 @@ impl SearchHit {
     }
 }
 
-/// A search failure inside the index (kept opaque).
-#[derive(Debug, thiserror::Error)]
-#[error("search index error: {0}")]
-pub struct SearchError(String);
+pub use crate::error::SearchError;
 
 impl From<tantivy::TantivyError> for Error {
     fn from(e: tantivy::TantivyError) -> Self {

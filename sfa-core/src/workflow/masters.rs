@@ -6,8 +6,8 @@ use super::Session;
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{
     Campaign, CampaignId, CampaignInput, Confidence, ConfidenceId, ConfidenceInput, Master,
-    MasterId, Product, ProductCategory, ProductCategoryId, ProductCategoryInput, ProductId,
-    ProductInput, Stage, StageId, StageInput, Timestamp, User,
+    MasterId, MasterInput, Product, ProductCategory, ProductCategoryId, ProductCategoryInput,
+    ProductId, ProductInput, Stage, StageId, StageInput, Timestamp, User,
 };
 use crate::store::{MasterKind, ReadTx, WriteTx};
 
@@ -16,24 +16,8 @@ impl Session {
 
     /// Adds a campaign. Admins only.
     pub fn add_campaign(&self, input: &CampaignInput) -> Result<Campaign> {
-        let input = input.validate()?;
-        self.insert_master(MasterKind::Campaign, &input.name, |_, me, now| {
-            Ok(Master::Campaign(Campaign {
-                id: CampaignId::new(),
-                name: input.name.clone(),
-                starts_on: input.starts_on,
-                ends_on: input.ends_on,
-                cost: input.cost,
-                notes: input.notes.clone(),
-                retired: false,
-                created_at: now,
-                created_by: me.id,
-                updated_at: now,
-                updated_by: me.id,
-                version: 1,
-            }))
-        })
-        .and_then(unpack)
+        self.add_master(MasterInput::Campaign(input.clone()))
+            .and_then(unpack)
     }
 
     /// Replaces a campaign's fields, if it is still at `version`. Admins only.
@@ -76,31 +60,8 @@ impl Session {
 
     /// Adds a stage at the end of the process. Admins only.
     pub fn add_stage(&self, input: &StageInput) -> Result<Stage> {
-        let input = input.validate()?;
-        self.insert_master(MasterKind::Stage, &input.name, |tx, me, now| {
-            let last = tx
-                .list_masters(MasterKind::Stage)?
-                .iter()
-                .filter_map(|m| match m {
-                    Master::Stage(s) => Some(s.position),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0);
-            Ok(Master::Stage(Stage {
-                id: StageId::new(),
-                name: input.name.clone(),
-                position: last + 1,
-                default_percentage: input.default_percentage,
-                retired: false,
-                created_at: now,
-                created_by: me.id,
-                updated_at: now,
-                updated_by: me.id,
-                version: 1,
-            }))
-        })
-        .and_then(unpack)
+        self.add_master(MasterInput::Stage(input.clone()))
+            .and_then(unpack)
     }
 
     /// Replaces a stage's fields (not its position), if it is still at `version`.
@@ -169,21 +130,8 @@ impl Session {
 
     /// Adds a confidence level. Admins only.
     pub fn add_confidence(&self, input: &ConfidenceInput) -> Result<Confidence> {
-        let input = input.validate()?;
-        self.insert_master(MasterKind::Confidence, &input.label, |_, me, now| {
-            Ok(Master::Confidence(Confidence {
-                id: ConfidenceId::new(),
-                label: input.label.clone(),
-                percentage: input.percentage,
-                retired: false,
-                created_at: now,
-                created_by: me.id,
-                updated_at: now,
-                updated_by: me.id,
-                version: 1,
-            }))
-        })
-        .and_then(unpack)
+        self.add_master(MasterInput::Confidence(input.clone()))
+            .and_then(unpack)
     }
 
     /// Replaces a confidence level's fields, if it is still at `version`. Admins only.
@@ -223,20 +171,8 @@ impl Session {
 
     /// Adds a product category. Admins only.
     pub fn add_product_category(&self, input: &ProductCategoryInput) -> Result<ProductCategory> {
-        let input = input.validate()?;
-        self.insert_master(MasterKind::ProductCategory, &input.name, |_, me, now| {
-            Ok(Master::ProductCategory(ProductCategory {
-                id: ProductCategoryId::new(),
-                name: input.name.clone(),
-                retired: false,
-                created_at: now,
-                created_by: me.id,
-                updated_at: now,
-                updated_by: me.id,
-                version: 1,
-            }))
-        })
-        .and_then(unpack)
+        self.add_master(MasterInput::ProductCategory(input.clone()))
+            .and_then(unpack)
     }
 
     /// Renames a product category, if it is still at `version`. Admins only.
@@ -276,24 +212,8 @@ impl Session {
 
     /// Adds a product to an active category. Admins only.
     pub fn add_product(&self, input: &ProductInput) -> Result<Product> {
-        let input = input.validate()?;
-        self.insert_master(MasterKind::Product, &input.code, |tx, me, now| {
-            check_category(tx, input.category_id)?;
-            Ok(Master::Product(Product {
-                id: ProductId::new(),
-                category_id: input.category_id,
-                code: input.code.clone(),
-                name: input.name.clone(),
-                unit_price: input.unit_price,
-                retired: false,
-                created_at: now,
-                created_by: me.id,
-                updated_at: now,
-                updated_by: me.id,
-                version: 1,
-            }))
-        })
-        .and_then(unpack)
+        self.add_master(MasterInput::Product(input.clone()))
+            .and_then(unpack)
     }
 
     /// Replaces a product's fields, if it is still at `version`. Admins only. Lines
@@ -388,19 +308,13 @@ impl Session {
             .collect()
     }
 
-    fn insert_master(
-        &self,
-        kind: MasterKind,
-        name: &str,
-        build: impl FnOnce(&mut dyn WriteTx, &User, Timestamp) -> Result<Master>,
-    ) -> Result<Master> {
+    /// Adds a master of any kind. Admins only.
+    pub fn add_master(&self, input: MasterInput) -> Result<Master> {
+        let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
             require_admin(me)?;
-            let m = build(tx, me, now)?;
-            name_free(tx, kind, name, m.id())?;
-            tx.insert_master(&m)?;
-            Ok(m)
+            insert_master(tx, input.kind().new_id(), &input, false, me, now)
         })
     }
 
@@ -426,7 +340,106 @@ impl Session {
     }
 }
 
-fn require_admin(me: &User) -> Result<()> {
+/// Builds and stores a master from validated input (the one place the API and the
+/// masters import create them): the unique name must be free, a product's category
+/// must exist and be active, a stage goes at the end of the process.
+pub(crate) fn insert_master(
+    tx: &mut dyn WriteTx,
+    id: MasterId,
+    input: &MasterInput,
+    retired: bool,
+    me: &User,
+    now: Timestamp,
+) -> Result<Master> {
+    let m = match (id, input.clone()) {
+        (MasterId::Campaign(id), MasterInput::Campaign(i)) => Master::Campaign(Campaign {
+            id,
+            name: i.name,
+            starts_on: i.starts_on,
+            ends_on: i.ends_on,
+            cost: i.cost,
+            notes: i.notes,
+            retired,
+            created_at: now,
+            created_by: me.id,
+            updated_at: now,
+            updated_by: me.id,
+            version: 1,
+        }),
+        (MasterId::Stage(id), MasterInput::Stage(i)) => {
+            let last = tx
+                .list_masters(MasterKind::Stage)?
+                .iter()
+                .filter_map(|m| match m {
+                    Master::Stage(s) => Some(s.position),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            Master::Stage(Stage {
+                id,
+                name: i.name,
+                position: last + 1,
+                default_percentage: i.default_percentage,
+                retired,
+                created_at: now,
+                created_by: me.id,
+                updated_at: now,
+                updated_by: me.id,
+                version: 1,
+            })
+        }
+        (MasterId::Confidence(id), MasterInput::Confidence(i)) => Master::Confidence(Confidence {
+            id,
+            label: i.label,
+            percentage: i.percentage,
+            retired,
+            created_at: now,
+            created_by: me.id,
+            updated_at: now,
+            updated_by: me.id,
+            version: 1,
+        }),
+        (MasterId::ProductCategory(id), MasterInput::ProductCategory(i)) => {
+            Master::ProductCategory(ProductCategory {
+                id,
+                name: i.name,
+                retired,
+                created_at: now,
+                created_by: me.id,
+                updated_at: now,
+                updated_by: me.id,
+                version: 1,
+            })
+        }
+        (MasterId::Product(id), MasterInput::Product(i)) => {
+            check_category(tx, i.category_id)?;
+            Master::Product(Product {
+                id,
+                category_id: i.category_id,
+                code: i.code,
+                name: i.name,
+                unit_price: i.unit_price,
+                retired,
+                created_at: now,
+                created_by: me.id,
+                updated_at: now,
+                updated_by: me.id,
+                version: 1,
+            })
+        }
+        _ => {
+            return Err(
+                ValidationError::single(input.kind().entity(), "id", Reason::InvalidId).into(),
+            );
+        }
+    };
+    name_free(tx, input.kind(), input.unique_name(), m.id())?;
+    tx.insert_master(&m)?;
+    Ok(m)
+}
+
+pub(crate) fn require_admin(me: &User) -> Result<()> {
     if me.is_admin() {
         Ok(())
     } else {

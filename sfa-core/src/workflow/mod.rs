@@ -7,9 +7,11 @@
 mod agenda;
 mod cards;
 pub(crate) mod deals;
+mod exports;
 mod forecast;
+mod imports;
 mod interactions;
-pub(crate) mod ledger;
+mod ledger;
 mod links;
 mod masters;
 mod notifications;

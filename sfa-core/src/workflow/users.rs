@@ -2,8 +2,42 @@
 
 use super::Session;
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
-use crate::model::{User, UserId, UserInput};
-use crate::store::ReadTx;
+use crate::model::{Timestamp, User, UserId, UserInput};
+use crate::store::{ReadTx, WriteTx};
+
+/// Admins add users (and import them).
+pub(crate) fn require_user_admin(me: &User) -> Result<()> {
+    if me.is_admin() {
+        Ok(())
+    } else {
+        Err(Error::permission_denied("only admins add users"))
+    }
+}
+
+/// Stores a new user from validated input; the e-mail must be free.
+pub(crate) fn insert_user(
+    tx: &mut dyn WriteTx,
+    id: UserId,
+    input: UserInput,
+    me: &User,
+    now: Timestamp,
+) -> Result<User> {
+    email_free(tx, &input.email, None)?;
+    let user = User {
+        id,
+        name: input.name,
+        email: input.email,
+        role: input.role,
+        active: input.active,
+        created_at: now,
+        created_by: me.id,
+        updated_at: now,
+        updated_by: me.id,
+        version: 1,
+    };
+    tx.insert_user(&user)?;
+    Ok(user)
+}
 
 impl Session {
     /// Adds a user. Admins only.
@@ -11,24 +45,8 @@ impl Session {
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
-            if !me.is_admin() {
-                return Err(Error::permission_denied("only admins add users"));
-            }
-            email_free(tx, &input.email, None)?;
-            let user = User {
-                id: UserId::new(),
-                name: input.name,
-                email: input.email,
-                role: input.role,
-                active: input.active,
-                created_at: now,
-                created_by: me.id,
-                updated_at: now,
-                updated_by: me.id,
-                version: 1,
-            };
-            tx.insert_user(&user)?;
-            Ok(user)
+            require_user_admin(me)?;
+            insert_user(tx, UserId::new(), input, me, now)
         })
     }
 

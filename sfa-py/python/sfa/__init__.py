@@ -318,6 +318,14 @@ class Session:
     def import_deals_csv(self, data: bytes, options: Optional[_r.ImportOptions] = None) -> ImportReport:
         return self._import("import_deals_csv", data, options)
 
+    def import_masters_csv(self, data: bytes, options: Optional[_r.ImportOptions] = None) -> ImportReport:
+        """Master data from one file, in file order (admins only)."""
+        return self._import("import_masters_csv", data, options)
+
+    def import_users_csv(self, data: bytes, options: Optional[_r.ImportOptions] = None) -> ImportReport:
+        """Users with their ids (admins only); a row whose e-mail is a user's is that user."""
+        return self._import("import_users_csv", data, options)
+
     def _bytes(self, method: str, **args: Any) -> bytes:
         envelope, data = self._native.call_for_bytes(self.user_id, method, json.dumps(encode(args)))
         _unwrap(envelope)
@@ -331,6 +339,14 @@ class Session:
 
     def export_deals_csv(self, options: Optional[_r.ExportOptions] = None) -> bytes:
         return self._bytes("export_deals_csv", options=options or _r.ExportOptions())
+
+    def export_masters_csv(self, options: Optional[_r.ExportOptions] = None) -> bytes:
+        """Every master record, in the order a restore needs."""
+        return self._bytes("export_masters_csv", options=options or _r.ExportOptions())
+
+    def export_users_csv(self, options: Optional[_r.ExportOptions] = None) -> bytes:
+        """Every user (admins only)."""
+        return self._bytes("export_users_csv", options=options or _r.ExportOptions())
 
     # --- interactions ---
     def plan_interaction(self, input: _r.InteractionInput) -> _r.Interaction:
