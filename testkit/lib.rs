@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod clock;
 pub mod crash;
+pub mod forecast_cli;
 pub mod fuzz;
 pub mod office;
 pub mod search_eval;
