@@ -1,9 +1,10 @@
 //! Search relevance evaluator:
-//! `cargo run --example search_eval -- FIXTURE [--min-top3 R] [--verbose]`.
+//! `cargo run --example search_eval -- FIXTURE [--min-top3 R] [--min-mrr M] [--verbose]`.
 //!
 //! Loads the fixture (format in `testkit/search_eval.rs`) into a fresh database, runs
 //! every query, prints the misses (every query with `--verbose`), per-category and overall top-3 hit rate and MRR,
-//! and ends with `top3=R mrr=M`. Exits non-zero when top-3 is below `--min-top3`.
+//! and ends with `top3=R mrr=M`. Exits non-zero when top-3 is below `--min-top3` or
+//! the MRR below `--min-mrr`. A fixture's `crowd` is generated around it first.
 
 use std::process::ExitCode;
 
@@ -15,14 +16,16 @@ fn main() -> ExitCode {
         .iter()
         .find(|a| !a.starts_with("--") && a.parse::<f64>().is_err())
     else {
-        eprintln!("usage: search_eval FIXTURE [--min-top3 R]");
+        eprintln!("usage: search_eval FIXTURE [--min-top3 R] [--min-mrr M]");
         return ExitCode::from(2);
     };
-    let min_top3 = args
-        .iter()
-        .position(|a| a == "--min-top3")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse::<f64>().ok());
+    let bound = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    let (min_top3, min_mrr) = (bound("--min-top3"), bound("--min-mrr"));
     let fixture: Fixture = match std::fs::read_to_string(path)
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
@@ -60,8 +63,10 @@ fn main() -> ExitCode {
         );
     }
     println!("top3={:.3} mrr={:.3}", summary.top3, summary.mrr);
-    match min_top3 {
-        Some(min) if summary.top3 < min => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
+    let below = |value: f64, min: Option<f64>| min.is_some_and(|m| value < m);
+    if below(summary.top3, min_top3) || below(summary.mrr, min_mrr) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -23,8 +23,8 @@ echo "== encryption at rest (SQLCipher, cargo feature encryption): lints and tes
 cargo clippy --quiet -p sfa-core -p sfa-testkit --features sfa-core/encryption,sfa-testkit/encryption --all-targets -- -D warnings
 cargo test --quiet --features encryption --test encryption
 
-echo "== search relevance on the project fixture (issue bar: top3 >= 0.95)"
-cargo run --quiet --example search_eval -- tests/fixtures/search/ledger.json --min-top3 0.95
+echo "== search relevance on the project fixture with 5,000 crowding persons (bar: top3 = 1.00, MRR >= 0.98)"
+cargo run --quiet --example search_eval -- tests/fixtures/search/ledger.json --min-top3 1.0 --min-mrr 0.98
 
 echo "== forecast example vs an independent Python (decimal) computation"
 forecast_args=(--from 2026-11 --to 2027-06 --confidence A=80 --confidence B=50 --confidence C=20

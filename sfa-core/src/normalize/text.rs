@@ -13,6 +13,21 @@ pub fn fold_width(input: &str) -> String {
         match code {
             0xFF01..=0xFF5E => out.push(char::from_u32(code - 0xFEE0).unwrap_or(c)),
             0x3000 => out.push(' '),
+            // Combining (semi-)voiced sound marks, as decomposed (NFD) text and some
+            // IMEs on macOS write them: composed with the kana before them (NFC).
+            0x3099 | 0x309A => {
+                let semi = code == 0x309A;
+                match out.pop() {
+                    Some(prev) => match voiced(prev, semi) {
+                        Some(v) => out.push(v),
+                        None => {
+                            out.push(prev);
+                            out.push(c);
+                        }
+                    },
+                    None => out.push(c),
+                }
+            }
             0xFF9E | 0xFF9F => {
                 let semi = code == 0xFF9F;
                 match out.pop() {
@@ -39,8 +54,14 @@ pub fn fold_width(input: &str) -> String {
 /// Full-width forms of U+FF61..=U+FF9D, in code point order.
 const HALFWIDTH_KATAKANA: &str = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
 
-/// The voiced (゛) or semi-voiced (゜) form of a full-width katakana, if it has one.
+/// The voiced (゛) or semi-voiced (゜) form of a full-width katakana or a hiragana, if
+/// it has one.
 fn voiced(base: char, semi: bool) -> Option<char> {
+    if let 'ぁ'..='ゖ' = base {
+        // Through the katakana of the same row, which sits 0x60 higher.
+        let katakana = char::from_u32(base as u32 + 0x60)?;
+        return voiced(katakana, semi).and_then(|v| char::from_u32(v as u32 - 0x60));
+    }
     let code = base as u32;
     let is_ha_row = matches!(base, 'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ');
     if semi {
@@ -146,6 +167,19 @@ mod tests {
         assert_eq!(fold_width("ﾔﾏﾀﾞｾｲｻｸｼｮ"), "ヤマダセイサクショ");
         assert_eq!(fold_width("ﾊﾟﾋﾟﾌﾟｳﾞ"), "パピプヴ");
         assert_eq!(fold_width("ｱﾞ"), "ア゛");
+    }
+
+    #[test]
+    fn decomposed_voiced_marks_are_composed() {
+        assert_eq!(fold_width("タ\u{3099}イスケ"), "ダイスケ");
+        assert_eq!(fold_width("ハ\u{309A}ン"), "パン");
+        assert_eq!(fold_width("か\u{3099}っこう"), "がっこう");
+        assert_eq!(fold_width("う\u{3099}"), "ゔ");
+        assert_eq!(fold_width("ア\u{3099}"), "ア\u{3099}");
+        assert_eq!(
+            clean_reading("スス\u{3099}キ タ\u{3099}イスケ", 200),
+            Ok(Some("スズキ ダイスケ".into()))
+        );
     }
 
     #[test]

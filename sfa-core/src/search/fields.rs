@@ -4,7 +4,7 @@
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{PreTokenizedString, Token};
 
@@ -37,6 +37,27 @@ pub(crate) struct Fields {
     /// A fingerprint of everything searchable in the document (see [`DocBuilder`]), so
     /// that a check can tell an index entry that no longer matches its record.
     pub digest: Field,
+    /// Orders hits of equal score: あいうえお order of the record's sort key (its first
+    /// bytes), then a hash of its key, so that ties never depend on how the index
+    /// happens to be laid out in segments.
+    pub tiebreak: Field,
+}
+
+/// The name of the [`Fields::tiebreak`] field.
+pub(crate) const TIEBREAK: &str = "tiebreak";
+
+/// The [`Fields::tiebreak`] value of a record: the first six bytes of its list sort key
+/// (kana reading or lower-cased name; UTF-8 bytes keep that order), then 16 bits of a
+/// hash of its key.
+fn tiebreak(sort_key: &str, key: &str) -> u64 {
+    let mut prefix = [0u8; 8];
+    for (slot, b) in prefix.iter_mut().zip(sort_key.as_bytes().iter().take(6)) {
+        *slot = *b;
+    }
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    u64::from_be_bytes(prefix) | (hash & 0xFFFF)
 }
 
 /// A document being built, with an FNV-1a fingerprint of every field and token added.
@@ -105,6 +126,7 @@ impl Fields {
             latin: b.add_text_field("latin", grams),
             phone: b.add_text_field("phone", STRING),
             digest: b.add_text_field("digest", STRING | STORED),
+            tiebreak: b.add_u64_field(TIEBREAK, FAST),
         };
         (b.build(), fields)
     }
@@ -124,6 +146,7 @@ impl Fields {
             "company",
             c.archived,
             &c.name,
+            &c.sort_key(),
         );
         self.add_grams(&mut doc, self.name, &c.name);
         if let Some(r) = &c.name_reading {
@@ -154,6 +177,7 @@ impl Fields {
             "person",
             p.archived,
             &p.name,
+            &p.sort_key(),
         );
         self.add_grams(&mut doc, self.name, &p.name);
         if let Some(r) = &p.name_reading {
@@ -184,11 +208,19 @@ impl Fields {
         doc.finish(self.digest)
     }
 
-    fn base(&self, key: &str, kind: &str, archived: bool, display: &str) -> DocBuilder {
+    fn base(
+        &self,
+        key: &str,
+        kind: &str,
+        archived: bool,
+        display: &str,
+        sort_key: &str,
+    ) -> DocBuilder {
         let mut doc = DocBuilder {
             doc: TantivyDocument::default(),
             digest: 0xcbf2_9ce4_8422_2325,
         };
+        doc.doc.add_u64(self.tiebreak, tiebreak(sort_key, key));
         doc.text(self.key, key);
         doc.text(self.kind, kind);
         doc.text(self.archived, if archived { "1" } else { "0" });
@@ -223,6 +255,13 @@ impl Fields {
                 }
                 Piece::Word(w) => {
                     push(&mut tokens, w.clone(), position);
+                    // An address number `4-2-1` is found by its leading parts too
+                    // (`4-2`, `4`): 北1条西4 finds 北一条西4-2-1.
+                    if w.starts_with(|c: char| c.is_ascii_digit()) {
+                        for (i, _) in w.match_indices('-') {
+                            push(&mut tokens, w[..i].to_string(), position);
+                        }
+                    }
                     if n == 0 {
                         push(&mut tokens, format!("{START}{w}"), position);
                     }
@@ -261,16 +300,28 @@ impl Fields {
     }
 }
 
-/// The searchable forms of an E.164 number: `0312345678`, `81312345678`, `5678`.
+/// The searchable forms of an E.164 number: `0312345678`, `81312345678`, and its
+/// endings of 4 to 8 digits: the subscriber number `5678` and the local number without
+/// its area code, whatever the area code's length (`12345678` of 03-1234-5678,
+/// `98765432` of 090-9876-5432, `1234567` of 045-123-4567).
 pub(crate) fn phone_tokens(e164: &str) -> Vec<String> {
+    let mut out = whole_number_forms(e164);
+    let local = out.last().cloned().unwrap_or_default();
+    // Endings shorter than the number less its first digit (and the trunk 0).
+    let longest = local.len().saturating_sub(2).min(8);
+    for len in 4..=longest {
+        out.push(local[local.len() - len..].to_string());
+    }
+    out
+}
+
+/// A whole number's forms: its E.164 digits, then (for a Japanese number) the national
+/// number with the trunk 0.
+pub(crate) fn whole_number_forms(e164: &str) -> Vec<String> {
     let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
-    let mut out = vec![digits.clone()];
-    if let Some(national) = digits.strip_prefix("81") {
-        out.push(format!("0{national}"));
-    }
-    if digits.len() > 4 {
-        out.push(digits[digits.len() - 4..].to_string());
-    }
+    let national = digits.strip_prefix("81").map(|n| format!("0{n}"));
+    let mut out = vec![digits];
+    out.extend(national);
     out
 }
 

@@ -40,7 +40,7 @@ pub const WRITER_MEMORY_BYTES: usize = 20 * 1024 * 1024;
 
 /// Bumped whenever the analyser or schema changes: an index written by another version
 /// is rebuilt from the database on open.
-const ANALYZER_VERSION: &str = "sfa-search-2";
+const ANALYZER_VERSION: &str = "sfa-search-3";
 const VERSION_FILE: &str = "sfa-search-version";
 
 /// How many queued changes are read per round while catching up.
@@ -448,12 +448,29 @@ impl SearchIndex {
             clauses.push((Occur::Must, exact(self.fields.archived, "0")));
         }
         let query = BooleanQuery::new(clauses);
+        // Equal scores are ordered by the tiebreak field (ascending): never by chance.
         let top = TopDocs::with_limit(request.limit as usize)
             .and_offset(request.offset as usize)
-            .order_by_score();
-        let found = searcher.search(&query, &top)?;
+            .tweak_score(move |segment: &tantivy::SegmentReader| {
+                let column = segment
+                    .fast_fields()
+                    .u64(fields::TIEBREAK)
+                    .ok()
+                    .map(|column| column.first_or_default_col(u64::MAX));
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let order = column.as_ref().map_or(u64::MAX, |c| c.get_val(doc));
+                    (score, u64::MAX - order)
+                }
+            });
+        let found = searcher.search_with_statistics_provider(
+            &query,
+            &top,
+            &DampedStatistics {
+                searcher: &searcher,
+            },
+        )?;
         let mut hits = Vec::with_capacity(found.len());
-        for (score, address) in found {
+        for ((score, _), address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field| {
                 doc.get_first(field)
@@ -475,6 +492,34 @@ impl SearchIndex {
             });
         }
         Ok(hits)
+    }
+}
+
+/// The index's statistics with rarity capped: every term found in fewer than one
+/// document in [`RARE_SHARE`] counts as equally rare. BM25 alone would let a gram that
+/// is rare in a context field (山 in one address) outrank the same gram at the start
+/// of a name where thousands of names have it (山田, 山本): the field weights say a
+/// name match ranks first, and capped rarity keeps it so, while grams common within a
+/// field (東京 in addresses) are still discounted.
+struct DampedStatistics<'a> {
+    searcher: &'a tantivy::Searcher,
+}
+
+/// See [`DampedStatistics`].
+const RARE_SHARE: u64 = 100;
+
+impl tantivy::query::Bm25StatisticsProvider for DampedStatistics<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let floor = self.searcher.total_num_docs()? / RARE_SHARE;
+        Ok(self.searcher.doc_freq(term)?.max(floor))
     }
 }
 

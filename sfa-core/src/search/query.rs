@@ -7,7 +7,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
-use super::fields::{Fields, phone_tokens};
+use super::fields::{Fields, whole_number_forms};
 use super::romaji::to_hiragana;
 use super::text::{Piece, START, bigram, normalize, pieces, unigram, whole_key};
 use crate::normalize::{fold_width, normalize_phone};
@@ -31,6 +31,9 @@ const WHOLE_RUN: f32 = 1.0;
 /// (`山田 丸の内`), so that one strong match of a single word does not outrank them.
 const ALL_PIECES: f32 = 8.0;
 
+/// Extra weight for documents whose own name or reading holds every piece.
+const ALL_IN_NAMES: f32 = 4.0;
+
 /// A gram found in more than one in this many documents (`東京` in addresses) is not
 /// searched in the long context fields: it would cost the most postings and add the
 /// least to the score (its start-of-field marker, which is rare, still is).
@@ -50,6 +53,17 @@ impl<'a> QueryBuilder<'a> {
             f,
             doc_freq,
             common: (num_docs / COMMON_SHARE).max(1000),
+        }
+    }
+
+    /// The same builder with every gram kept in every field: for conjunctions, whose
+    /// cost the rarest piece bounds, and where dropping a common gram (部長 among
+    /// thousands of titles) would drop the whole conjunction.
+    fn with_every_gram(&self) -> QueryBuilder<'a> {
+        QueryBuilder {
+            f: self.f,
+            doc_freq: self.doc_freq,
+            common: u64::MAX,
         }
     }
 
@@ -73,22 +87,72 @@ impl<'a> QueryBuilder<'a> {
             clauses.push(boost(term(f.reading, &whole), READING * EXACT));
             clauses.push(boost(term(f.org, &whole), ORG * EXACT));
         }
-        let mut per_piece: Vec<Box<dyn Query>> = Vec::with_capacity(pieces.len());
-        for (i, piece) in pieces.iter().enumerate() {
-            let mut own: Vec<Box<dyn Query>> = Vec::new();
-            match piece {
-                Piece::Ja(run) => self.run_clauses(&text_fields, run, i == 0, &mut own),
-                Piece::Word(word) => {
-                    own.extend(self.best_field(&text_fields, word, WORD));
-                    if i == 0 {
-                        own.extend(self.best_field(
-                            &text_fields,
-                            &format!("{START}{word}"),
-                            PREFIX,
-                        ));
-                    }
-                    // Two edits only for long words: their automaton is the costliest part
-                    // of a query.
+        let per_piece: Vec<Box<dyn Query>> = pieces
+            .iter()
+            .enumerate()
+            .filter_map(|(i, piece)| self.piece_query(piece, i == 0, &text_fields, true))
+            .collect();
+        if pieces.len() > 1 {
+            let every = self.with_every_gram();
+            // Every piece somewhere (山田 丸の内, 高橋 部長): one strong match of a
+            // single piece must not outrank them.
+            let all: Option<Vec<(Occur, Box<dyn Query>)>> = pieces
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    every
+                        .piece_query(p, i == 0, &text_fields, true)
+                        .map(|q| (Occur::Must, q))
+                })
+                .collect();
+            if let Some(all) = all {
+                clauses.push(boost(Box::new(BooleanQuery::new(all)), ALL_PIECES));
+            }
+            // Every piece in the record's own name or reading (山田 太郎 is 山田 太郎,
+            // above 川口 太郎 at 山田商事): such a record must not tie with one that
+            // matches some pieces in weaker fields.
+            let name_fields = [(f.name, NAME), (f.reading, READING)];
+            let in_names: Option<Vec<(Occur, Box<dyn Query>)>> = pieces
+                .iter()
+                .map(|p| {
+                    every
+                        .piece_query(p, false, &name_fields, false)
+                        .map(|q| (Occur::Must, q))
+                })
+                .collect();
+            if let Some(in_names) = in_names {
+                clauses.push(boost(Box::new(BooleanQuery::new(in_names)), ALL_IN_NAMES));
+            }
+        }
+        clauses.extend(per_piece);
+        if clauses.is_empty() {
+            return None;
+        }
+        Some(any_of(clauses))
+    }
+
+    /// What one piece of the query matches in `fields`: a Japanese run by its grams; a
+    /// Latin word as a word, a prefix (first piece), a fuzzy Latin word (`latin`) and
+    /// romaji. `None` when nothing is left to search.
+    fn piece_query(
+        &self,
+        piece: &Piece,
+        first: bool,
+        fields: &[(Field, f32)],
+        latin: bool,
+    ) -> Option<Box<dyn Query>> {
+        let f = self.f;
+        let mut own: Vec<Box<dyn Query>> = Vec::new();
+        match piece {
+            Piece::Ja(run) => self.run_clauses(fields, run, first, &mut own),
+            Piece::Word(word) => {
+                own.extend(self.best_field(fields, word, WORD));
+                if first {
+                    own.extend(self.best_field(fields, &format!("{START}{word}"), PREFIX));
+                }
+                if latin {
+                    // Two edits only for long words: their automaton is the costliest
+                    // part of a query.
                     let distance = match word.chars().count() {
                         0..=3 => 0,
                         4..=9 => 1,
@@ -100,31 +164,26 @@ impl<'a> QueryBuilder<'a> {
                         true,
                     );
                     own.push(boost(Box::new(fuzzy), LATIN));
-                    self.romaji_clauses(word, i == 0, &mut own);
                 }
-            }
-            if !own.is_empty() {
-                per_piece.push(any_of(own));
-            }
-        }
-        if per_piece.len() > 1 {
-            let all = BooleanQuery::new(
-                per_piece
+                let romaji_fields: Vec<(Field, f32)> = fields
                     .iter()
-                    .map(|q| (Occur::Must, q.box_clone()))
-                    .collect(),
-            );
-            clauses.push(boost(Box::new(all), ALL_PIECES));
+                    .filter(|(field, _)| *field != f.detail)
+                    .map(|&(field, w)| (field, if field == f.name { w * 0.8 } else { w }))
+                    .collect();
+                self.romaji_clauses(word, first, &romaji_fields, &mut own);
+            }
         }
-        clauses.extend(per_piece);
-        if clauses.is_empty() {
-            return None;
-        }
-        Some(any_of(clauses))
+        (!own.is_empty()).then(|| any_of(own))
     }
 
-    /// A Latin word read as romaji meets kana readings (and kana names).
-    fn romaji_clauses(&self, word: &str, first: bool, clauses: &mut Vec<Box<dyn Query>>) {
+    /// A Latin word read as romaji meets kana readings (and kana names) in `fields`.
+    fn romaji_clauses(
+        &self,
+        word: &str,
+        first: bool,
+        fields: &[(Field, f32)],
+        clauses: &mut Vec<Box<dyn Query>>,
+    ) {
         let mut spellings: Vec<String> = Vec::new();
         if let Some(kana) = to_hiragana(word) {
             spellings.push(kana);
@@ -144,15 +203,10 @@ impl<'a> QueryBuilder<'a> {
         {
             spellings.push(kana);
         }
-        let fields = [
-            (self.f.reading, READING),
-            (self.f.name, NAME * 0.8),
-            (self.f.org, ORG),
-        ];
         for kana in spellings {
             for piece in pieces(&normalize(&kana)) {
                 if let Piece::Ja(run) = piece {
-                    self.run_clauses(&fields, &run, first, clauses);
+                    self.run_clauses(fields, &run, first, clauses);
                 }
             }
         }
@@ -183,13 +237,12 @@ impl<'a> QueryBuilder<'a> {
             .filter_map(|i| self.best_field(fields, &bigram(run, i), GRAM))
             .collect();
         if run.len() > 2 {
-            // Covering the whole run (every bigram) of a name or reading counts extra:
-            // the exact substring. Only the short name fields, where this is cheap.
-            let names: Vec<(Field, f32)> = fields
-                .iter()
-                .copied()
-                .filter(|&(_, w)| w >= READING * 0.9)
-                .collect();
+            // Covering the whole run (every bigram) of a name, reading or a person's
+            // company name counts extra: the exact substring (部長 山田製作所 is the
+            // 部長 at 山田製作所, not a 山田 at some other 製作所). Only the short name
+            // fields, where this is cheap.
+            let names: Vec<(Field, f32)> =
+                fields.iter().copied().filter(|&(_, w)| w >= ORG).collect();
             let all: Option<Vec<(Occur, Box<dyn Query>)>> = (0..run.len() - 1)
                 .map(|i| {
                     self.best_field(&names, &bigram(run, i), GRAM)
@@ -233,8 +286,10 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
-    /// Phone-like input (digits with the usual separators) meets the phone field, whole
-    /// or by its last four digits, and as a prefix while typing.
+    /// Phone-like input (digits with the usual separators) meets the phone field: a
+    /// whole number in its international or national form, a fragment (the last four
+    /// digits, the local number without the area code) as typed, and as a prefix
+    /// while typing (`090-9876` is the area code and exchange).
     fn phone_clauses(&self, text: &str, clauses: &mut Vec<Box<dyn Query>>) {
         let folded = fold_width(text.trim());
         let phone_like = folded
@@ -245,7 +300,7 @@ impl<'a> QueryBuilder<'a> {
             return;
         }
         let mut forms = match normalize_phone(&folded) {
-            Ok(e164) => phone_tokens(&e164),
+            Ok(e164) => whole_number_forms(&e164),
             Err(_) => Vec::new(),
         };
         forms.push(digits.clone());

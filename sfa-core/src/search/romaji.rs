@@ -1,10 +1,35 @@
 //! Romaji (Hepburn or kunrei-shiki) to hiragana, so that `yamada seisakusyo` and
 //! `Takahashi Ichiro` meet the kana readings in the index.
 
+/// Passport-style Hepburn, as written in passports and on business cards: `m` for ん
+/// before b, m and p (`homma`, `namba`, `shimbashi`, `sampei`) and `oh` for a long o
+/// before a consonant or at the end (`ohno`, `satoh`). Rewritten to the plain
+/// spelling (`honma`, `oono`, `satoo`); other words come back as they are.
+fn from_passport_spelling(word: &str) -> String {
+    if !word.is_ascii() {
+        return word.to_string();
+    }
+    let b = word.as_bytes();
+    let mut out = String::with_capacity(word.len() + 2);
+    for (i, &c) in b.iter().enumerate() {
+        let next = b.get(i + 1).copied();
+        let vowel_or_y = |c: Option<u8>| matches!(c, Some(b'a' | b'i' | b'u' | b'e' | b'o' | b'y'));
+        if c == b'm' && matches!(next, Some(b'b' | b'm' | b'p')) && i > 0 {
+            out.push('n');
+        } else if c == b'h' && i > 0 && b[i - 1] == b'o' && !vowel_or_y(next) {
+            out.push('o');
+        } else {
+            out.push(c as char);
+        }
+    }
+    out
+}
+
 /// Converts one lower-case Latin word to hiragana, or `None` when it is not romaji.
-/// A trailing incomplete consonant (as-you-type: `yamad`) is dropped.
+/// A trailing incomplete consonant (as-you-type: `yamad`) is dropped. Passport-style
+/// spellings (`homma`, `ohno`) are read as the sounds they stand for.
 pub(crate) fn to_hiragana(word: &str) -> Option<String> {
-    let expanded: String = word
+    let expanded: String = from_passport_spelling(word)
         .chars()
         .map(|c| match c {
             'ā' | 'â' => "aa".to_string(),
@@ -16,7 +41,11 @@ pub(crate) fn to_hiragana(word: &str) -> Option<String> {
         })
         .collect();
     let bytes = expanded.as_bytes();
-    if bytes.is_empty()
+    // Every romaji syllable but ん has a vowel: `ss`, `kk` or `nt` are not words.
+    let has_vowel = bytes
+        .iter()
+        .any(|b| matches!(b, b'a' | b'i' | b'u' | b'e' | b'o'));
+    if !has_vowel
         || !bytes
             .iter()
             .all(|b| b.is_ascii_lowercase() || *b == b'\'' || *b == b'-')
@@ -270,11 +299,24 @@ mod tests {
     }
 
     #[test]
+    fn passport_spellings_read_as_they_sound() {
+        assert_eq!(to_hiragana("homma"), to_hiragana("honma"));
+        assert_eq!(to_hiragana("namba").as_deref(), Some("なんば"));
+        assert_eq!(to_hiragana("shimbashi").as_deref(), Some("しんばし"));
+        assert_eq!(to_hiragana("sampei").as_deref(), Some("さんぺい"));
+        assert_eq!(to_hiragana("ohno").as_deref(), Some("おおの"));
+        assert_eq!(to_hiragana("satoh").as_deref(), Some("さとお"));
+        assert_eq!(to_hiragana("ohashi").as_deref(), Some("おはし"));
+        assert_eq!(to_hiragana("oono"), to_hiragana("ohno"));
+    }
+
+    #[test]
     fn unfinished_words_and_non_romaji() {
         assert_eq!(to_hiragana("yamad").as_deref(), Some("やま"));
         assert_eq!(to_hiragana("global"), None);
         assert_eq!(to_hiragana("tradng"), None);
         assert_eq!(to_hiragana("abc1"), None);
         assert_eq!(to_hiragana(""), None);
+        assert_eq!(to_hiragana("ss"), None);
     }
 }

@@ -166,7 +166,8 @@ fn address_numbers(chars: &[char]) -> Vec<char> {
                 j += 1;
             }
             let unit = chars.get(j).copied();
-            if matches!(unit, Some('丁' | '番' | '号')) {
+            // 丁目/番/号 (Tokyo style) and 条/線 (Sapporo's 北一条西, Hokkaido's 東三線).
+            if matches!(unit, Some('丁' | '番' | '号' | '条' | '線')) {
                 let value = chars[start..j]
                     .iter()
                     .fold((0u32, 0u32), |(total, digit), &k| {
@@ -211,6 +212,27 @@ fn address_numbers(chars: &[char]) -> Vec<char> {
     cleaned
 }
 
+/// Latin vowels with a macron or circumflex (passport and Hepburn long vowels: `Ōno`,
+/// `Ryūji`) become doubled plain vowels, which the kana folding then treats as the
+/// long vowel they are.
+fn fold_long_latin_vowels(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'ā' | 'â' => out.push_str("aa"),
+            'ī' | 'î' => out.push_str("ii"),
+            'ū' | 'û' => out.push_str("uu"),
+            'ē' | 'ê' => out.push_str("ee"),
+            'ō' | 'ô' => out.push_str("oo"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Normalises text for search (index and query alike): width, case, company forms,
 /// variant kanji, katakana to hiragana, small kana, long vowels, ケ in place names,
 /// address numbers and dashes.
@@ -219,7 +241,7 @@ pub(crate) fn normalize(text: &str) -> String {
     for c in fold_width(text).chars() {
         expand(c, &mut expanded);
     }
-    let mut lowered = expanded.to_lowercase();
+    let mut lowered = fold_long_latin_vowels(&expanded.to_lowercase());
     for form in FORM_WORDS {
         if lowered.contains(form) {
             lowered = lowered.replace(form, " ");
@@ -390,6 +412,15 @@ mod tests {
         assert_eq!(normalize("霞ケ関"), normalize("霞が関"));
         assert_eq!(normalize("霞ヶ関"), normalize("霞が関"));
         assert_eq!(normalize("西新宿二十三丁目"), normalize("西新宿23丁目"));
+        assert_eq!(normalize("北一条西4-2-1"), normalize("北1条西4丁目2-1"));
+        assert_eq!(normalize("赤坂三丁目"), normalize("赤坂3丁目"));
+        assert_eq!(normalize("中央1丁目二十三番地"), normalize("中央1-23"));
+        assert_eq!(normalize("東三線"), normalize("東3線"));
+    }
+
+    #[test]
+    fn latin_long_vowels_double() {
+        assert_eq!(normalize("Ōno Ryūji"), "oono ryuuji");
     }
 
     #[test]
