@@ -448,29 +448,45 @@ impl SearchIndex {
             clauses.push((Occur::Must, exact(self.fields.archived, "0")));
         }
         let query = BooleanQuery::new(clauses);
-        // Equal scores are ordered by the tiebreak field (ascending): never by chance.
-        let top = TopDocs::with_limit(request.limit as usize)
-            .and_offset(request.offset as usize)
-            .tweak_score(move |segment: &tantivy::SegmentReader| {
-                let column = segment
-                    .fast_fields()
-                    .u64(fields::TIEBREAK)
-                    .ok()
-                    .map(|column| column.first_or_default_col(u64::MAX));
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let order = column.as_ref().map_or(u64::MAX, |c| c.get_val(doc));
-                    (score, u64::MAX - order)
-                }
-            });
-        let found = searcher.search_with_statistics_provider(
+        // The best hits by score (block-max pruning stays on), with a margin so that a
+        // tie across the page's end is seen whole; then equal scores are ordered by
+        // the tiebreak field, never by how the index is laid out in segments.
+        let wanted = request.offset as usize + request.limit as usize;
+        let top = TopDocs::with_limit(wanted + TIE_MARGIN).order_by_score();
+        let mut found = searcher.search_with_statistics_provider(
             &query,
             &top,
             &DampedStatistics {
                 searcher: &searcher,
             },
         )?;
+        let mut columns = HashMap::new();
+        let mut order = |address: DocAddress| -> u64 {
+            let column = columns.entry(address.segment_ord).or_insert_with(|| {
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(fields::TIEBREAK)
+                    .ok()
+                    .map(|c| c.first_or_default_col(u64::MAX))
+            });
+            column
+                .as_ref()
+                .map_or(u64::MAX, |c| c.get_val(address.doc_id))
+        };
+        let mut keyed: Vec<(f32, u64, DocAddress)> = found
+            .drain(..)
+            .map(|(score, address)| (score, order(address), address))
+            .collect();
+        keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let found: Vec<(f32, DocAddress)> = keyed
+            .into_iter()
+            .skip(request.offset as usize)
+            .take(request.limit as usize)
+            .map(|(score, _, address)| (score, address))
+            .collect();
         let mut hits = Vec::with_capacity(found.len());
-        for ((score, _), address) in found {
+        for (score, address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field| {
                 doc.get_first(field)
@@ -507,6 +523,9 @@ struct DampedStatistics<'a> {
 
 /// See [`DampedStatistics`].
 const RARE_SHARE: u64 = 100;
+
+/// Hits collected beyond the page, so that equal scores at its end are ordered whole.
+const TIE_MARGIN: usize = 32;
 
 impl tantivy::query::Bm25StatisticsProvider for DampedStatistics<'_> {
     fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
