@@ -214,3 +214,37 @@ fn the_key_can_be_changed_by_the_only_handle() {
         "key"
     );
 }
+
+/// Each handle of an encrypted database keeps its own index in memory; each follows
+/// the database's change log with its own cursor, so every handle's search sees every
+/// committed write (they once cleared each other's queue).
+#[test]
+fn every_handle_of_an_encrypted_database_sees_every_write() {
+    let dir = scratch("handles");
+    let path = dir.join("shared.sqlite");
+    let a = Sfa::open_encrypted(&path, "correct horse battery staple").unwrap();
+    let admin = a
+        .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
+        .unwrap();
+    let b = Sfa::open_encrypted(&path, "correct horse battery staple").unwrap();
+    let (me_a, me_b) = (a.session(admin.id).unwrap(), b.session(admin.id).unwrap());
+    let finds = |me: &sfa_core::Session, name: &str| {
+        me.search(&SearchRequest::new(name))
+            .unwrap()
+            .iter()
+            .any(|h| h.display_name == name)
+    };
+    for i in 0..5 {
+        let from_a = format!("株式会社甲{i}");
+        let from_b = format!("株式会社乙{i}");
+        me_a.add_company(&CompanyInput::named(from_a.clone()))
+            .unwrap();
+        assert!(finds(&me_b, &from_a), "B misses A's {from_a}");
+        me_b.add_company(&CompanyInput::named(from_b.clone()))
+            .unwrap();
+        assert!(finds(&me_a, &from_b), "A misses B's {from_b}");
+        assert!(finds(&me_a, &from_a) && finds(&me_b, &from_b), "own writes");
+    }
+    assert!(a.check_search_index().unwrap().is_consistent());
+    assert!(b.check_search_index().unwrap().is_consistent());
+}

@@ -283,6 +283,11 @@ pub enum Reason {
     Inconsistent,
     /// A stored value that is not in the stored format (written outside the library).
     Unreadable,
+    /// The value has more bytes (UTF-8) than allowed.
+    TooBig {
+        /// The limit, in bytes.
+        max_bytes: usize,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -326,6 +331,7 @@ impl fmt::Display for Reason {
                 f.write_str("differs from the value on an earlier row of the same record")
             }
             Reason::Unreadable => f.write_str("is stored in a form this library cannot read"),
+            Reason::TooBig { max_bytes } => write!(f, "is longer than {max_bytes} bytes"),
         }
     }
 }

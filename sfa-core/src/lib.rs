@@ -121,10 +121,9 @@ pub use model::{
     UserInput,
 };
 pub use rust_decimal::Decimal;
-pub use search::{HitKind, IndexCheck, SearchHit, SearchRequest, SearchScope};
+pub use search::{EAGER_INDEX_CHANGES, HitKind, IndexCheck, SearchHit, SearchRequest, SearchScope};
 pub use store::RecordProblem;
 pub use workflow::{
-    CONFIRMATION_TITLE_PREFIX, CompanyLinks, ContactLinks, EAGER_INDEX_CHANGES,
-    MAX_ICAL_INTERACTIONS, MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS, Session, Sfa,
-    Transcription,
+    CONFIRMATION_TITLE_PREFIX, CompanyLinks, ContactLinks, MAX_ICAL_INTERACTIONS,
+    MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS, Session, Sfa, Transcription,
 };

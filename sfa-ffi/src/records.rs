@@ -524,17 +524,17 @@ pub struct PageRequest {
 /// What a search asks for.
 #[uniffi::remote(Record)]
 pub struct SearchRequest {
-    /// What the user typed: part of a name, a reading (kana or romaji), an address, a phone number, an e-mail or a web address, in any width or notation.
+    /// What the user typed: part of a name, a reading (kana or romaji), an address, a phone number, an e-mail or a web address, in any width or notation. At most [`MAX_QUERY_BYTES`] bytes and [`MAX_QUERY_WORDS`] words.
     pub text: String,
     /// Companies, persons or both.
     pub scope: SearchScope,
     /// Whether archived records are found too.
     #[uniffi(default)]
     pub include_archived: bool,
-    /// How many hits at most (1 to 1000).
+    /// How many hits at most (1 to [`MAX_LIMIT`]).
     #[uniffi(default = 20)]
     pub limit: u32,
-    /// How many of the best hits to skip (for paging).
+    /// How many of the best hits to skip (for paging; at most [`MAX_OFFSET`]).
     #[uniffi(default)]
     pub offset: u32,
 }

@@ -4,47 +4,58 @@
 //! - [`romaji`]: romaji to kana for reading fields.
 //! - [`fields`]: the index schema and record -> document.
 //! - [`query`]: user text -> ranked query.
+//! - [`feed`]: how the index follows the database.
+//! - [`indexer`]: catching up in the background after writes.
 //!
-//! The index is kept beside the database (`<db>.search/`) and always catches up with
-//! it: every company or person change queues an [`IndexChange`] in the database's own
-//! transaction, and [`SearchIndex::catch_up`] applies queued changes, commits the
-//! index, then clears them. Everyday writes catch up before they return; bulk writes
-//! (imports) leave it to the next search, which always catches up first, so a search
-//! sees every committed write while imports run at database speed. A crash in between
-//! only means the changes are applied again. A missing, unreadable or outdated index
-//! is rebuilt.
-
+//! The index is kept beside the database (`<db>.search/`, or in memory) and always
+//! catches up with it from the database's change log (see [`feed`]): every company or
+//! person change appends to the log in the change's own transaction, and each index
+//! keeps the cursor it has read up to in its own commits. A search catches up first,
+//! so it sees every committed write, from any handle or process; a failed index commit
+//! leaves the cursor behind, so the changes are applied again; an index that belongs
+//! to another database, is missing, damaged or from another analyser version is
+//! rebuilt from the database.
+mod feed;
 mod fields;
+mod indexer;
 mod query;
 mod romaji;
 mod text;
 
+pub use indexer::EAGER_INDEX_CHANGES;
+pub(crate) use indexer::IndexerGuard;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use fields::{Fields, company_key, person_key};
 
-use crate::error::{Entity, Error, Result};
+use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{CompanyId, PersonId};
-use crate::store::{IndexChange, ReadTx, Store, walk_companies, walk_persons};
+use crate::store::{Store, walk_companies, walk_persons};
 
 /// The index writer's memory budget (tantivy's minimum is 15 MB); bounded for phones.
 pub const WRITER_MEMORY_BYTES: usize = 20 * 1024 * 1024;
 
-/// Bumped whenever the analyser or schema changes: an index written by another version
-/// is rebuilt from the database on open.
-const ANALYZER_VERSION: &str = "sfa-search-3";
-const VERSION_FILE: &str = "sfa-search-version";
+/// The most bytes (UTF-8) of text a search takes; longer text is refused.
+pub const MAX_QUERY_BYTES: usize = 512;
 
-/// How many queued changes are read per round while catching up.
-const CATCH_UP_BATCH: u32 = 2000;
+/// The most words (runs of Japanese, Latin words, numbers) of text a search takes.
+pub const MAX_QUERY_WORDS: usize = 16;
+
+/// The most hits one search returns.
+pub const MAX_LIMIT: u32 = 1000;
+
+/// How far into the hits a search may page (`offset`).
+pub const MAX_OFFSET: u32 = 10_000;
 
 /// Which records a search looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -62,15 +73,16 @@ pub enum SearchScope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     /// What the user typed: part of a name, a reading (kana or romaji), an address, a
-    /// phone number, an e-mail or a web address, in any width or notation.
+    /// phone number, an e-mail or a web address, in any width or notation. At most
+    /// [`MAX_QUERY_BYTES`] bytes and [`MAX_QUERY_WORDS`] words.
     pub text: String,
     /// Companies, persons or both.
     pub scope: SearchScope,
     /// Whether archived records are found too.
     pub include_archived: bool,
-    /// How many hits at most (1 to 1000).
+    /// How many hits at most (1 to [`MAX_LIMIT`]).
     pub limit: u32,
-    /// How many of the best hits to skip (for paging).
+    /// How many of the best hits to skip (for paging; at most [`MAX_OFFSET`]).
     pub offset: u32,
 }
 
@@ -152,42 +164,47 @@ pub struct IndexCheck {
     pub extra: Vec<String>,
     /// Documents whose searchable text differs from their record's.
     pub stale: Vec<String>,
+    /// The index's files fail their checksums (a damaged disk): rebuild it.
+    pub damaged: bool,
 }
 
 impl IndexCheck {
-    /// True when every record has exactly its document.
+    /// True when every record has exactly its document and the files are whole.
     pub fn is_consistent(&self) -> bool {
-        self.missing.is_empty() && self.extra.is_empty() && self.stale.is_empty()
+        self.missing.is_empty() && self.extra.is_empty() && self.stale.is_empty() && !self.damaged
     }
 }
 
 /// The search index of one database.
 pub struct SearchIndex {
-    reader: IndexReader,
-    /// `None` when another handle holds the index's writer lock: this handle then only
-    /// reads, and the writer's owner applies the queued changes.
-    writer: Mutex<Option<IndexWriter>>,
+    /// The tantivy index and its reader; replaced whole when a damaged index is made
+    /// anew.
+    live: RwLock<Arc<Live>>,
     fields: Fields,
+    /// Where it lives (`None`: in memory).
+    dir: Option<PathBuf>,
+    /// This index's id among the change log's cursors.
+    id: String,
+    /// The change-log seq the reader's view reflects, as far as this handle knows
+    /// (`-1`: not known yet).
+    seen: AtomicI64,
+    /// Serialises this handle's catch-ups and rebuilds; holds what it last reported.
+    feed: Mutex<feed::Reported>,
+    /// Catches up in the background after writes.
+    indexer: indexer::Indexer,
 }
 
-impl Drop for SearchIndex {
-    /// Waits for the writer's background merges, so that nothing writes to the index
-    /// directory once the last handle is gone (apps copy or delete the files after
-    /// closing). A merge that fails here changes nothing committed.
-    fn drop(&mut self) {
-        let writer = match self.writer.get_mut() {
-            Ok(w) => w.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
-        if let Some(writer) = writer {
-            let _ = writer.wait_merging_threads();
-        }
-    }
+/// A tantivy index and its reader.
+struct Live {
+    index: Index,
+    reader: IndexReader,
 }
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex").finish_non_exhaustive()
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -206,57 +223,74 @@ pub fn index_dir_for(database: &Path) -> PathBuf {
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`; returns it and whether it was (re)created empty and
-    /// must be rebuilt from the database.
-    pub fn open_dir(dir: &Path) -> Result<(SearchIndex, bool)> {
+    /// Opens the index in `dir` (created when missing; made anew when unreadable). It
+    /// follows the database from the first [`SearchIndex::catch_up`], which rebuilds
+    /// it when it is new, belongs to another database or is from another version.
+    pub fn open_dir(dir: &Path) -> Result<SearchIndex> {
         let (schema, fields) = Fields::schema();
-        let version_ok = std::fs::read_to_string(dir.join(VERSION_FILE))
-            .is_ok_and(|v| v.trim() == ANALYZER_VERSION);
-        if version_ok
-            && let Ok(index) = Index::open_in_dir(dir)
-            && index.schema() == schema
-            && let Ok(search) = SearchIndex::from_index(index, fields)
-        {
-            return Ok((search, false));
-        }
-        // Missing, damaged or from another analyser version: start over. The database
-        // is the source of truth, so nothing is lost.
-        if dir.exists() {
-            std::fs::remove_dir_all(dir)?;
-        }
-        std::fs::create_dir_all(dir)?;
-        let index = Index::create_in_dir(dir, schema)?;
-        let search = SearchIndex::from_index(index, fields)?;
-        std::fs::write(dir.join(VERSION_FILE), ANALYZER_VERSION)?;
-        Ok((search, true))
+        let live = match Index::open_in_dir(dir) {
+            Ok(index) if index.schema() == schema => Live::new(index),
+            _ => Err(Error::Search(SearchError("no usable index".into()))),
+        };
+        let live = match live {
+            Ok(live) => live,
+            // Missing, damaged or from another schema: start over. The database is the
+            // source of truth, so nothing is lost.
+            Err(_) => Live::new(fresh_dir(dir, schema)?)?,
+        };
+        let id = feed::read_commit(&live.index)
+            .map(|c| c.index_id)
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        Ok(SearchIndex::assemble(
+            live,
+            fields,
+            Some(dir.to_path_buf()),
+            id,
+        ))
     }
 
-    /// An index in memory (for in-memory databases and other stores); always empty.
+    /// An index in memory (for in-memory databases, encrypted ones and other stores);
+    /// the first catch-up builds it from the database.
     pub fn open_in_memory() -> Result<SearchIndex> {
         let (schema, fields) = Fields::schema();
-        SearchIndex::from_index(Index::create_in_ram(schema), fields)
+        let live = Live::new(Index::create_in_ram(schema))?;
+        let id = uuid::Uuid::now_v7().to_string();
+        Ok(SearchIndex::assemble(live, fields, None, id))
     }
 
-    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex> {
-        let writer = match index.writer_with_num_threads(1, WRITER_MEMORY_BYTES) {
-            Ok(w) => Some(w),
-            Err(tantivy::TantivyError::LockFailure(..)) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()?;
-        Ok(SearchIndex {
-            reader,
-            writer: Mutex::new(writer),
+    fn assemble(live: Live, fields: Fields, dir: Option<PathBuf>, id: String) -> SearchIndex {
+        SearchIndex {
+            live: RwLock::new(Arc::new(live)),
             fields,
-        })
+            dir,
+            id,
+            seen: AtomicI64::new(-1),
+            feed: Mutex::new(feed::Reported::default()),
+            indexer: indexer::Indexer::default(),
+        }
+    }
+
+    /// The current tantivy index and reader.
+    fn live(&self) -> Arc<Live> {
+        Arc::clone(&self.live.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Replaces the index with an empty one (in place of a damaged one).
+    fn make_anew(&self) -> Result<()> {
+        let (schema, _) = Fields::schema();
+        let index = match &self.dir {
+            Some(dir) => fresh_dir(dir, schema)?,
+            None => Index::create_in_ram(schema),
+        };
+        let live = Live::new(index)?;
+        *self.live.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(live);
+        self.seen.store(-1, Ordering::SeqCst);
+        Ok(())
     }
 
     /// How many records the index holds.
     pub fn len(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.live().reader.searcher().num_docs()
     }
 
     /// True when the index holds nothing.
@@ -264,112 +298,18 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// Applies every queued change from the database, commits the index, then clears
-    /// the applied changes. `progress(done, total)` counts changes and is called after
-    /// each batch. Returns how many documents were written.
-    pub fn catch_up(&self, store: &dyn Store, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
-        // The common case, nothing queued, must not serialise concurrent searches on the
-        // writer lock.
-        if store.read(|tx| tx.pending_index_change_count())? == 0 {
-            return Ok(0);
-        }
-        let mut guard = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(writer) = guard.as_mut() else {
-            return Ok(0);
-        };
-        let total = store.read(|tx| tx.pending_index_change_count())?;
-        if total == 0 {
-            return Ok(0);
-        }
-        let mut done = 0u64;
-        let mut last_seq = None;
-        let mut documents = 0u64;
-        // Each document written, with the newest change its snapshot reflected: a later
-        // queued change that snapshot already included needs no second write (a company
-        // change rewrites its persons, whose own changes usually follow in the queue).
-        let mut written: HashMap<String, i64> = HashMap::new();
-        loop {
-            let after = last_seq;
-            let (changes, docs) = store.read(|tx| {
-                let high_water = tx.last_index_change_seq()?.unwrap_or(i64::MIN);
-                let changes = tx.pending_index_changes(after, CATCH_UP_BATCH)?;
-                let mut docs = Vec::with_capacity(changes.len());
-                for change in &changes {
-                    let key = match change.entity {
-                        Entity::Company => company_key(&change.id),
-                        _ => person_key(&change.id),
-                    };
-                    if written.get(&key).is_none_or(|&seen| seen < change.seq) {
-                        documents_for(tx, &self.fields, change, &mut docs)?;
-                    }
-                }
-                docs.retain(|(key, _)| {
-                    let fresh = written.get(key).is_none_or(|&seen| seen < high_water);
-                    if fresh {
-                        written.insert(key.clone(), high_water);
-                    }
-                    fresh
-                });
-                Ok((changes, docs))
-            })?;
-            let Some(last) = changes.last() else { break };
-            last_seq = Some(last.seq);
-            for (key, doc) in docs {
-                writer.delete_term(Term::from_field_text(self.fields.key, &key));
-                if let Some(doc) = doc {
-                    writer.add_document(doc)?;
-                    documents += 1;
-                }
-            }
-            done += changes.len() as u64;
-            progress(done.min(total), total.max(done));
-        }
-        writer.commit()?;
-        if let Some(seq) = last_seq {
-            store.write(|tx| tx.clear_index_changes(seq))?;
-        }
-        self.reader.reload()?;
-        Ok(documents)
-    }
-
-    /// Catches up only when at most `limit` changes are queued; returns whether it did.
-    pub fn catch_up_if_small(&self, store: &dyn Store, limit: u64) -> Result<bool> {
-        let pending = store.read(|tx| tx.pending_index_change_count())?;
-        if pending == 0 || pending > limit {
-            return Ok(false);
-        }
-        self.catch_up(store, &mut |_, _| {})?;
-        Ok(true)
-    }
-
-    /// Empties the index and indexes every record again.
-    pub fn rebuild(&self, store: &dyn Store, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
-        {
-            let mut guard = self
-                .writer
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let Some(writer) = guard.as_mut() else {
-                return Err(Error::Search(SearchError(
-                    "another handle holds the index writer".into(),
-                )));
-            };
-            writer.delete_all_documents()?;
-            store.write(|tx| tx.queue_all_for_index())?;
-        }
-        self.catch_up(store, progress)
-    }
-
     /// Compares the committed index with the database: every company and person must
     /// have one document whose fingerprint matches the document its record makes now.
     /// Queued changes not applied yet show as differences, so catch up first. Reads
     /// every record and document: a diagnostic, not for every screen.
     pub fn check(&self, store: &dyn Store) -> Result<IndexCheck> {
-        self.reader.reload()?;
-        let searcher = self.reader.searcher();
+        guarded(|| self.check_unguarded(store))
+    }
+
+    fn check_unguarded(&self, store: &dyn Store) -> Result<IndexCheck> {
+        let live = self.live();
+        live.reader.reload()?;
+        let searcher = live.reader.searcher();
         let mut indexed: HashMap<String, String> = HashMap::new();
         let mut documents = 0u64;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -414,22 +354,21 @@ impl SearchIndex {
             })
         })?;
         check.records = records;
+        check.damaged = self.is_damaged();
         check.extra = indexed.into_keys().collect();
         check.extra.sort();
         Ok(check)
     }
 
-    /// Runs a search.
+    /// Runs a search on the index as it is (callers catch up first).
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
-        if request.limit == 0 || request.limit > 1000 {
-            return Err(crate::ValidationError::single(
-                Entity::SearchRequest,
-                "limit",
-                crate::Reason::NotAllowed,
-            )
-            .into());
-        }
-        let searcher = self.reader.searcher();
+        check_request(request)?;
+        guarded(|| self.search_unguarded(request))
+    }
+
+    fn search_unguarded(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
+        let live = self.live();
+        let searcher = live.reader.searcher();
         let doc_freq = |term: &Term| searcher.doc_freq(term).unwrap_or(0);
         let builder = query::QueryBuilder::new(&self.fields, &doc_freq, searcher.num_docs());
         let Some(main) = builder.build(&request.text) else {
@@ -549,47 +488,57 @@ fn exact(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
-/// The documents that a change rewrites: the record itself and, for a company, every
-/// person at it (their documents carry the company's name and address). `None` as
-/// the document means the record is gone and its entry is only deleted.
-fn documents_for(
-    tx: &mut dyn ReadTx,
-    fields: &Fields,
-    change: &IndexChange,
-    out: &mut Vec<(String, Option<TantivyDocument>)>,
-) -> Result<()> {
-    match change.entity {
-        Entity::Company => {
-            let id: CompanyId = change.id.parse().map_err(|_| bad_id())?;
-            let company = tx.get_company(id)?;
-            out.push((
-                company_key(&change.id),
-                company.as_ref().map(|c| fields.company_doc(c)),
-            ));
-            walk_persons(tx, Some(id), true, |_, p| {
-                out.push((
-                    person_key(&p.id.to_string()),
-                    Some(fields.person_doc(p, company.as_ref())),
-                ));
-                Ok(())
-            })?;
-        }
-        _ => {
-            let id: PersonId = change.id.parse().map_err(|_| bad_id())?;
-            let person = tx.get_person(id)?;
-            let doc = match &person {
-                Some(p) => {
-                    let company = tx.get_company(p.company_id)?;
-                    Some(fields.person_doc(p, company.as_ref()))
-                }
-                None => None,
-            };
-            out.push((person_key(&change.id), doc));
-        }
+/// Runs `f`, turning a panic inside tantivy (garbled index bytes can make it panic)
+/// into an error, so that a damaged index never takes the host down and is rebuilt.
+fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::Search(SearchError(
+            "the search index failed while reading its files".into(),
+        )))
+    })
+}
+
+/// Refuses requests that would make a search unbounded: too many hits, paging too
+/// deep, too much text or too many words.
+fn check_request(request: &SearchRequest) -> Result<()> {
+    let refuse =
+        |field, reason| Err(ValidationError::single(Entity::SearchRequest, field, reason).into());
+    if request.limit == 0 || request.limit > MAX_LIMIT {
+        return refuse("limit", Reason::OutOfRange);
+    }
+    if request.offset > MAX_OFFSET {
+        return refuse("offset", Reason::OutOfRange);
+    }
+    if request.text.len() > MAX_QUERY_BYTES {
+        return refuse(
+            "text",
+            Reason::TooBig {
+                max_bytes: MAX_QUERY_BYTES,
+            },
+        );
+    }
+    if text::pieces(&text::normalize(&request.text)).len() > MAX_QUERY_WORDS {
+        return refuse("text", Reason::OutOfRange);
     }
     Ok(())
 }
 
-fn bad_id() -> Error {
-    Error::Search(SearchError("a queued change has a malformed id".into()))
+impl Live {
+    fn new(index: Index) -> Result<Live> {
+        // Reloaded explicitly after each catch-up (and before each check).
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Live { index, reader })
+    }
+}
+
+/// An empty index in `dir`, whatever was there before.
+fn fresh_dir(dir: &Path, schema: tantivy::schema::Schema) -> Result<Index> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    Ok(Index::create_in_dir(dir, schema)?)
 }

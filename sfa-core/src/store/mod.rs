@@ -18,7 +18,7 @@ pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx, Scanned};
 pub use teams::{TeamReadTx, TeamWriteTx};
 
 use crate::error::{Entity, Error, Result};
-use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
+use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, Timestamp, User, UserId};
 
 /// Queries available inside any transaction.
 pub trait ReadTx: ActivityReadTx + SalesReadTx + TeamReadTx {
@@ -51,14 +51,21 @@ pub trait ReadTx: ActivityReadTx + SalesReadTx + TeamReadTx {
     /// (office or mobile), or by exact name at a company. At most 50.
     fn find_persons(&mut self, by: PersonMatch<'_>) -> Result<Vec<Person>>;
 
-    /// The oldest `limit` queued search-index changes after sequence `after` (all, when
-    /// `None`).
-    fn pending_index_changes(&mut self, after: Option<i64>, limit: u32)
-    -> Result<Vec<IndexChange>>;
-    /// How many search-index changes are queued.
-    fn pending_index_change_count(&mut self) -> Result<u64>;
-    /// The sequence number of the newest queued change (what this snapshot reflects).
-    fn last_index_change_seq(&mut self) -> Result<Option<i64>>;
+    /// How many companies and persons exist, archived ones included.
+    fn ledger_size(&mut self) -> Result<u64>;
+    /// The database's identity, made with it at random: an index records it, so that
+    /// an index beside a replaced or truncated file is noticed.
+    fn database_id(&mut self) -> Result<String>;
+    /// The seq of the newest change in the change log (0 when there is none): what
+    /// this snapshot reflects.
+    fn change_log_head(&mut self) -> Result<i64>;
+    /// The highest seq pruned from the change log (0 when none was): an index whose
+    /// cursor is below it cannot catch up and must be rebuilt.
+    fn change_log_floor(&mut self) -> Result<i64>;
+    /// The oldest `limit` changes after seq `after`, in commit order.
+    fn changes_since(&mut self, after: i64, limit: u32) -> Result<Vec<IndexChange>>;
+    /// How many changes come after seq `after`.
+    fn change_count_since(&mut self, after: i64) -> Result<u64>;
 }
 
 /// A stored record that today's rules refuse (written by an older version, or by SQL
@@ -115,10 +122,12 @@ pub enum PersonMatch<'a> {
     NameAtCompany(CompanyId, &'a str),
 }
 
-/// A record whose search-index entry must be rewritten (or removed, if it is gone).
+/// A change in the change log: a record whose search-index entry must be rewritten
+/// (or removed, if it is gone).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexChange {
-    /// Increasing sequence number; changes are applied and cleared in this order.
+    /// Its place in commit order: a change with a higher seq committed later. Seqs
+    /// increase and are never reused.
     pub seq: i64,
     /// Company or person.
     pub entity: Entity,
@@ -128,8 +137,10 @@ pub struct IndexChange {
 
 /// Changes, available inside a write transaction.
 ///
-/// Every insert and update of a company or person must also queue an [`IndexChange`]
-/// for it in the same transaction, so that the search index can catch up after a crash.
+/// Every insert and update of a company or person must also append an [`IndexChange`]
+/// for it to the change log in the same transaction, in commit order (a change
+/// committed later gets a higher seq, even when transactions run at once), so that
+/// every search index can catch up from its cursor, also after a crash.
 ///
 /// `update_*` stores the record (whose `version` is already the new one) only if the
 /// stored version equals `expected_version`; otherwise it returns
@@ -148,11 +159,14 @@ pub trait WriteTx: ReadTx + ActivityWriteTx + SalesWriteTx + TeamWriteTx {
     /// Replaces a person if its stored version is `expected_version`.
     fn update_person(&mut self, person: &Person, expected_version: i64) -> Result<()>;
 
-    /// Removes the queued index changes up to and including `seq`.
-    fn clear_index_changes(&mut self, up_to_seq: i64) -> Result<()>;
-    /// Queues every company for a full rebuild of the search index (a company's change
-    /// rewrites its persons' entries too, so persons need no entries of their own).
-    fn queue_all_for_index(&mut self) -> Result<()>;
+    /// Records how far an index has read the change log, and when (for pruning).
+    fn set_index_cursor(&mut self, index_id: &str, seq: i64, now: Timestamp) -> Result<()>;
+    /// Forgets an index's cursor (an index that is gone).
+    fn forget_index_cursor(&mut self, index_id: &str) -> Result<()>;
+    /// Prunes the change log up to the lowest cursor of the indexes seen at or after
+    /// `seen_since` (never its newest change, so that a seq is never reused), and
+    /// raises the floor to match; returns the floor.
+    fn prune_change_log(&mut self, seen_since: Timestamp) -> Result<i64>;
 }
 
 /// A storage backend. Implementations call the closure exactly once per transaction.

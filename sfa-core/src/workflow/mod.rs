@@ -25,5 +25,5 @@ pub use agenda::MAX_ICAL_INTERACTIONS;
 pub use cards::Transcription;
 pub use links::{CompanyLinks, ContactLinks};
 pub use notifications::{MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS};
-pub use session::{EAGER_INDEX_CHANGES, Session, Sfa};
+pub use session::{Session, Sfa};
 pub use tasks::CONFIRMATION_TITLE_PREFIX;

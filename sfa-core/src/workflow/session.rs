@@ -6,13 +6,9 @@ use std::sync::Arc;
 use crate::error::{Entity, Error, Result};
 use crate::model::{Clock, SystemClock, Timestamp, User, UserId, UserInput};
 use crate::normalize::normalize_email;
-use crate::search::{SearchHit, SearchIndex, SearchRequest, index_dir_for};
+use crate::search::{IndexerGuard, SearchHit, SearchIndex, SearchRequest, index_dir_for};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{ReadTx, RecordProblem, Store, WriteTx};
-
-/// Writes that leave at most this many search-index changes queued update the index
-/// before they return; larger (bulk) writes leave it to the next search.
-pub const EAGER_INDEX_CHANGES: u64 = 256;
 
 /// An open sfa database. Cheap to clone; safe to share between threads.
 #[derive(Clone)]
@@ -20,6 +16,8 @@ pub struct Sfa {
     pub(super) store: Arc<dyn Store>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) search: Arc<SearchIndex>,
+    /// Stops the background indexer when the last clone goes.
+    _indexer: Arc<IndexerGuard>,
     /// The store again, typed, when it is encrypted (to change its key).
     #[cfg(feature = "encryption")]
     encrypted: Option<Arc<SqliteStore>>,
@@ -38,8 +36,8 @@ impl Sfa {
     pub fn open(path: impl AsRef<Path>) -> Result<Sfa> {
         let path = path.as_ref();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
-        let (search, fresh) = SearchIndex::open_dir(&index_dir_for(path))?;
-        Sfa::assemble(store, search, fresh)
+        let search = SearchIndex::open_dir(&index_dir_for(path))?;
+        Sfa::assemble(store, search)
     }
 
     /// Opens (creating when missing) a database file encrypted at rest with `key`
@@ -52,14 +50,15 @@ impl Sfa {
         #[cfg(feature = "encryption")]
         {
             let store = Arc::new(SqliteStore::open_encrypted(path, key)?);
-            // Every record is queued for the in-memory index, which the first search
-            // (or `catch_up_search_index`, with progress) builds: opening stays fast.
+            // The in-memory index is built by the first search (or
+            // `catch_up_search_index`, with progress): opening stays fast.
             let dynamic: Arc<dyn Store> = store.clone();
-            dynamic.write(|tx| tx.queue_all_for_index())?;
+            let search = Arc::new(SearchIndex::open_in_memory()?);
             Ok(Sfa {
                 store: dynamic,
                 clock: Arc::new(SystemClock),
-                search: Arc::new(SearchIndex::open_in_memory()?),
+                _indexer: Arc::new(IndexerGuard::new(Arc::clone(&search))),
+                search,
                 encrypted: Some(store),
             })
         }
@@ -88,39 +87,41 @@ impl Sfa {
     /// A private in-memory database (and search index), for tests and previews.
     pub fn open_in_memory() -> Result<Sfa> {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory()?);
-        Sfa::assemble(store, SearchIndex::open_in_memory()?, false)
+        Sfa::assemble(store, SearchIndex::open_in_memory()?)
     }
 
     /// Runs the workflows on another storage implementation, with an in-memory search
     /// index built from it.
     pub fn with_store(store: Arc<dyn Store>) -> Result<Sfa> {
-        Sfa::assemble(store, SearchIndex::open_in_memory()?, true)
+        Sfa::assemble(store, SearchIndex::open_in_memory()?)
     }
 
-    fn assemble(store: Arc<dyn Store>, search: SearchIndex, fresh_index: bool) -> Result<Sfa> {
-        if fresh_index {
-            store.write(|tx| tx.queue_all_for_index())?;
-        }
+    /// The index follows the database from here: it applies what it missed, or is
+    /// rebuilt when it belongs to another database, is new or was restored.
+    fn assemble(store: Arc<dyn Store>, search: SearchIndex) -> Result<Sfa> {
         search.catch_up(store.as_ref(), &mut |_, _| {})?;
+        let search = Arc::new(search);
         Ok(Sfa {
             store,
             clock: Arc::new(SystemClock),
-            search: Arc::new(search),
+            _indexer: Arc::new(IndexerGuard::new(Arc::clone(&search))),
+            search,
             #[cfg(feature = "encryption")]
             encrypted: None,
         })
     }
 
-    /// Empties the search index and indexes every company and person again, calling
-    /// `progress(done, total)` as it goes. Returns how many records were queued.
+    /// Indexes every company and person again, calling `progress(done, total)` as it
+    /// goes, in one index commit (until it commits, searches see the old index; a
+    /// failure leaves it as it was). Returns how many records were indexed.
     pub fn rebuild_search_index(&self, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
         self.search.rebuild(self.store.as_ref(), progress)
     }
 
-    /// How many record changes the search index has not applied yet (after a bulk
-    /// import, for instance); searches apply them first.
+    /// How many committed record changes the search index has not applied yet (after
+    /// a bulk import, for instance); searches apply them first.
     pub fn pending_search_changes(&self) -> Result<u64> {
-        self.store.read(|tx| tx.pending_index_change_count())
+        self.search.pending(self.store.as_ref())
     }
 
     /// Applies the changes the search index has not seen yet, calling
@@ -261,30 +262,38 @@ impl Session {
             let me = active_user(tx, self.user)?;
             f(tx, &me)
         })?;
-        // The write is committed. An everyday write updates the search index at once;
-        // a bulk one (an import) leaves it to the next search or an explicit catch-up,
-        // so imports run at database speed. An index failure here is not the write's:
-        // the changes stay queued and the next search applies them.
-        let _ = self
-            .sfa
-            .search
-            .catch_up_if_small(self.sfa.store.as_ref(), EAGER_INDEX_CHANGES);
+        // The write is committed. The index catches up in the background (a bulk
+        // write is left to the next search or an explicit catch-up), so the write
+        // returns at database speed; a search catches up first, so it sees it.
+        self.sfa.search.kick(&self.sfa.store);
         Ok(value)
     }
 
     /// Searches companies and persons (曖昧検索); see [`SearchRequest`].
     ///
-    /// Writes queue their search-index changes in the database, in their own
-    /// transaction. Everyday writes apply them at once; after a bulk write (more than
-    /// [`EAGER_INDEX_CHANGES`] queued changes) a search first applies whatever is
-    /// queued, so it always sees every committed write. After a large import, call
-    /// [`Sfa::catch_up_search_index`] (with progress) to pay that cost up front.
+    /// Writes log their changes in the database, in their own transaction; the index
+    /// applies them in the background after everyday writes, and a search first
+    /// applies whatever it has not (a bulk write of more than
+    /// [`crate::EAGER_INDEX_CHANGES`] changes waits for it), so it always sees every
+    /// committed write. After a large import, call [`Sfa::catch_up_search_index`] (with
+    /// progress) to pay that cost up front.
+    ///
+    /// An index that fails to read (a damaged file) is checked and, when damaged,
+    /// rebuilt from the database before the search is answered.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
         self.read(|_, _| Ok(()))?;
-        self.sfa
-            .search
-            .catch_up(self.sfa.store.as_ref(), &mut |_, _| {})?;
-        self.sfa.search.search(request)
+        let index = &self.sfa.search;
+        let store = self.sfa.store.as_ref();
+        let answer = index
+            .catch_up(store, &mut |_, _| {})
+            .and_then(|_| index.search(request));
+        match answer {
+            Err(Error::Search(_)) if index.is_damaged() => {
+                index.repair(store)?;
+                index.search(request)
+            }
+            other => other,
+        }
     }
 }
 

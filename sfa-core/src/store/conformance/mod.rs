@@ -28,7 +28,8 @@ pub fn run(make: &dyn Fn() -> Box<dyn Store>) {
     archived_records_are_filtered(make().as_ref());
     persons_need_an_existing_company(make().as_ref());
     company_names_resolve(make().as_ref());
-    changes_are_queued_for_the_search_index(make().as_ref());
+    changes_are_logged_in_commit_order_for_the_search_index(make().as_ref());
+    the_change_log_is_pruned_only_behind_every_recent_cursor(make().as_ref());
     activity::run(make);
     sales::run(make);
     teams::run(make);
@@ -346,8 +347,9 @@ fn company_names_resolve(store: &dyn Store) {
         .expect("reads");
 }
 
-fn changes_are_queued_for_the_search_index(store: &dyn Store) {
+fn changes_are_logged_in_commit_order_for_the_search_index(store: &dyn Store) {
     let (u, c) = seed(store);
+    let start = store.read(|tx| tx.change_log_head()).expect("head");
     let p = person(&u, c.id, "高橋 一郎", None);
     store.write(|tx| tx.insert_person(&p)).expect("insert");
     let mut changed = c.clone();
@@ -355,30 +357,35 @@ fn changes_are_queued_for_the_search_index(store: &dyn Store) {
     store
         .write(|tx| tx.update_company(&changed, 1))
         .expect("update");
-    let queued = store
-        .read(|tx| tx.pending_index_changes(None, 100))
-        .expect("read");
-    let seen: Vec<(Entity, String)> = queued.iter().map(|q| (q.entity, q.id.clone())).collect();
+    let logged = store.read(|tx| tx.changes_since(start, 100)).expect("read");
+    let seen: Vec<(Entity, String)> = logged.iter().map(|q| (q.entity, q.id.clone())).collect();
     assert_eq!(
         seen,
         vec![
-            (Entity::Company, c.id.to_string()),
             (Entity::Person, p.id.to_string()),
             (Entity::Company, c.id.to_string()),
         ],
-        "inserts and updates are queued in order"
+        "inserts and updates are logged in order"
     );
     assert!(
-        queued.windows(2).all(|w| w[0].seq < w[1].seq),
+        logged.windows(2).all(|w| w[0].seq < w[1].seq),
         "sequence increases"
     );
+    let head = store.read(|tx| tx.change_log_head()).expect("head");
+    assert_eq!(head, logged[1].seq, "the head is the newest change");
     let after_first = store
-        .read(|tx| tx.pending_index_changes(Some(queued[0].seq), 1))
+        .read(|tx| tx.changes_since(logged[0].seq, 1))
         .expect("read");
     assert_eq!(
         after_first,
-        vec![queued[1].clone()],
-        "`after` and `limit` page the queue"
+        vec![logged[1].clone()],
+        "`after` and `limit` page the log"
+    );
+    assert_eq!(
+        store
+            .read(|tx| tx.change_count_since(start))
+            .expect("count"),
+        2
     );
 
     let failed: Result<()> = store.write(|tx| {
@@ -387,35 +394,66 @@ fn changes_are_queued_for_the_search_index(store: &dyn Store) {
     });
     assert!(failed.is_err());
     assert_eq!(
-        store
-            .read(|tx| tx.pending_index_change_count())
-            .expect("count"),
-        3,
-        "a rolled-back write queues nothing"
+        store.read(|tx| tx.change_log_head()).expect("head"),
+        head,
+        "a rolled-back write logs nothing"
     );
+    let id = store.read(|tx| tx.database_id()).expect("id");
+    assert!(!id.is_empty());
+    assert_eq!(store.read(|tx| tx.database_id()).expect("id"), id, "stable");
+}
 
+fn the_change_log_is_pruned_only_behind_every_recent_cursor(store: &dyn Store) {
+    let (u, _) = seed(store);
+    for i in 0..5 {
+        store
+            .write(|tx| tx.insert_company(&company(&u, &format!("会社{i}"), None)))
+            .expect("insert");
+    }
+    let head = store.read(|tx| tx.change_log_head()).expect("head");
+    let now = chrono::Utc::now();
+    let long_ago = now - chrono::Duration::days(30);
     store
-        .write(|tx| tx.clear_index_changes(queued[1].seq))
-        .expect("clear");
-    let left = store
-        .read(|tx| tx.pending_index_changes(None, 100))
-        .expect("read");
+        .write(|tx| {
+            tx.set_index_cursor("behind", head - 3, now)?;
+            tx.set_index_cursor("ahead", head, now)?;
+            tx.set_index_cursor("gone", 0, long_ago)
+        })
+        .expect("cursors");
+    let floor = store
+        .write(|tx| tx.prune_change_log(now - chrono::Duration::days(7)))
+        .expect("prune");
+    assert_eq!(floor, head - 3, "up to the lowest recent cursor");
     assert_eq!(
-        left,
-        vec![queued[2].clone()],
-        "clearing stops at the given sequence"
+        store.read(|tx| tx.change_log_floor()).expect("floor"),
+        floor
+    );
+    let left = store.read(|tx| tx.changes_since(0, 100)).expect("left");
+    assert_eq!(
+        left.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        vec![head - 2, head - 1, head],
+        "the rows an index still needs stay"
     );
     store
-        .write(|tx| tx.queue_all_for_index())
-        .expect("queue all");
-    let all = store
-        .read(|tx| tx.pending_index_changes(Some(queued[2].seq), 100))
-        .expect("read");
+        .write(|tx| {
+            tx.forget_index_cursor("behind")?;
+            tx.set_index_cursor("ahead", head, now)
+        })
+        .expect("cursors");
+    store
+        .write(|tx| tx.prune_change_log(now - chrono::Duration::days(7)))
+        .expect("prune");
+    let left = store.read(|tx| tx.changes_since(0, 100)).expect("left");
     assert_eq!(
-        all.iter()
-            .map(|q| (q.entity, q.id.clone()))
-            .collect::<Vec<_>>(),
-        vec![(Entity::Company, c.id.to_string())],
-        "a full rebuild queues every company"
+        left.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        vec![head],
+        "the newest change always stays, so a seq is never reused"
+    );
+    store
+        .write(|tx| tx.insert_company(&company(&u, "次の会社", None)))
+        .expect("insert");
+    assert_eq!(
+        store.read(|tx| tx.change_log_head()).expect("head"),
+        head + 1
     );
 }

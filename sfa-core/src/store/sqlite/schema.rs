@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_deals.sql"),
     include_str!("migrations/006_teams_cards.sql"),
     include_str!("migrations/007_board_index.sql"),
+    include_str!("migrations/008_change_log.sql"),
 ];
 
 /// The schema version this build creates and understands.

@@ -5,7 +5,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::rows::*;
 use crate::error::{Entity, Error, Result};
-use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, User, UserId};
+use crate::model::{
+    Company, CompanyId, ListQuery, Person, PersonId, Timestamp, User, UserId, format_timestamp,
+};
 use crate::store::{IndexChange, PersonMatch, ReadTx, WriteTx};
 
 /// Borrows the connection of a transaction the store has begun.
@@ -204,15 +206,48 @@ impl ReadTx for SqliteTx<'_> {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    fn pending_index_changes(
-        &mut self,
-        after: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<IndexChange>> {
+    fn ledger_size(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM companies) + (SELECT count(*) FROM persons)",
+            )?
+            .query_row([], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn database_id(&mut self) -> Result<String> {
+        // A file whose row was removed outside the library has no identity to check.
+        let id: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'database_id'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(id.unwrap_or_default())
+    }
+
+    fn change_log_head(&mut self) -> Result<i64> {
+        let head: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT max(seq) FROM change_log")?
+            .query_row([], |r| r.get(0))?;
+        Ok(head.unwrap_or(0))
+    }
+
+    fn change_log_floor(&mut self) -> Result<i64> {
+        let floor: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'change_log_floor'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(floor.and_then(|f| f.parse().ok()).unwrap_or(0))
+    }
+
+    fn changes_since(&mut self, after: i64, limit: u32) -> Result<Vec<IndexChange>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, entity, record_id FROM search_outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT seq, entity, record_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
         )?;
-        let rows = stmt.query_map([after.unwrap_or(i64::MIN), i64::from(limit)], |r| {
+        let rows = stmt.query_map([after, i64::from(limit)], |r| {
             let entity: String = r.get(1)?;
             Ok(IndexChange {
                 seq: r.get(0)?,
@@ -227,18 +262,11 @@ impl ReadTx for SqliteTx<'_> {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    fn last_index_change_seq(&mut self) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT max(seq) FROM search_outbox")?
-            .query_row([], |r| r.get(0))?)
-    }
-
-    fn pending_index_change_count(&mut self) -> Result<u64> {
+    fn change_count_since(&mut self, after: i64) -> Result<u64> {
         let n: i64 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM search_outbox")?
-            .query_row([], |r| r.get(0))?;
+            .prepare_cached("SELECT count(*) FROM change_log WHERE seq > ?")?
+            .query_row([after], |r| r.get(0))?;
         Ok(n.max(0) as u64)
     }
 }
@@ -289,17 +317,44 @@ impl WriteTx for SqliteTx<'_> {
         )
     }
 
-    fn clear_index_changes(&mut self, up_to_seq: i64) -> Result<()> {
+    fn set_index_cursor(&mut self, index_id: &str, seq: i64, now: Timestamp) -> Result<()> {
         self.conn
-            .prepare_cached("DELETE FROM search_outbox WHERE seq <= ?")?
-            .execute([up_to_seq])?;
+            .prepare_cached(
+                "INSERT INTO index_cursors (index_id, seq, seen_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (index_id) DO UPDATE SET seq = ?2, seen_at = ?3",
+            )?
+            .execute(params![index_id, seq, format_timestamp(&now)])?;
         Ok(())
     }
 
-    fn queue_all_for_index(&mut self) -> Result<()> {
-        self.conn.execute_batch(
-            "INSERT INTO search_outbox (entity, record_id) SELECT 'company', id FROM companies",
-        )?;
+    fn forget_index_cursor(&mut self, index_id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM index_cursors WHERE index_id = ?")?
+            .execute([index_id])?;
         Ok(())
+    }
+
+    fn prune_change_log(&mut self, seen_since: Timestamp) -> Result<i64> {
+        let lowest: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT min(seq) FROM index_cursors WHERE seen_at >= ?")?
+            .query_row([format_timestamp(&seen_since)], |r| r.get(0))?;
+        let floor = self.change_log_floor()?;
+        let Some(lowest) = lowest.filter(|l| *l > floor) else {
+            return Ok(floor);
+        };
+        // The newest change stays, so that the next seq is never one used before.
+        self.conn
+            .prepare_cached(
+                "DELETE FROM change_log WHERE seq <= ?1 AND seq < (SELECT max(seq) FROM change_log)",
+            )?
+            .execute([lowest])?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES ('change_log_floor', ?1) \
+                 ON CONFLICT (key) DO UPDATE SET value = ?1",
+            )?
+            .execute([lowest.to_string()])?;
+        Ok(lowest)
     }
 }
