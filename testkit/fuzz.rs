@@ -97,6 +97,46 @@ pub fn search_query(data: &[u8]) {
     }
 }
 
+/// The whole search call: text, scope, archived flag, limit and offset all come from
+/// the input (the first 10 bytes, the rest is text), so huge offsets and limits, long
+/// texts and many words are tried. Any request either answers (with at most `limit`
+/// hits) or is refused with a validation error naming the request; never a panic,
+/// and never an allocation sized by the request (run with `-rss_limit_mb`).
+pub fn search_call(data: &[u8]) {
+    let (head, text) = data.split_at(data.len().min(10));
+    let mut head = head.to_vec();
+    head.resize(10, 0);
+    let u32_at = |i: usize| u32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
+    let scope = match head[0] % 3 {
+        0 => SearchScope::Companies,
+        1 => SearchScope::Persons,
+        _ => SearchScope::All,
+    };
+    // Whole-range values, with small ones (the usual) as likely as huge ones.
+    let size = |raw: u32, small: bool| if small { raw % 50 } else { raw };
+    let limit = size(u32_at(1), head[9] & 1 == 0);
+    let offset = size(u32_at(5), head[9] & 2 == 0);
+    let mut text = String::from_utf8_lossy(text).into_owned();
+    // Repeat the text now and then to reach the size limits.
+    if head[9] & 4 != 0 {
+        text = text.repeat(1 + usize::from(head[0]) * 8);
+    }
+    let request = SearchRequest {
+        text,
+        scope,
+        include_archived: head[9] & 8 != 0,
+        limit,
+        offset,
+    };
+    match search_session().search(&request) {
+        Ok(hits) => assert!(hits.len() <= limit as usize),
+        Err(sfa_core::Error::Validation(v)) => {
+            assert_eq!(v.entity, sfa_core::Entity::SearchRequest)
+        }
+        Err(other) => panic!("a search failed: {other}"),
+    }
+}
+
 /// A database for the CSV target, reused for a few hundred runs (opening one per run
 /// made the target too slow to explore much), then replaced so it stays small.
 fn import_session() -> Session {

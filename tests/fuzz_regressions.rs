@@ -32,6 +32,11 @@ fn search_query() {
 }
 
 #[test]
+fn search_call() {
+    replay("search_call", sfa_testkit::fuzz::search_call);
+}
+
+#[test]
 fn csv_import() {
     replay("csv_import", sfa_testkit::fuzz::csv_import);
 }

@@ -531,3 +531,52 @@ fn equal_scores_are_ordered_the_same_way_every_time() {
         "あいうえお order"
     );
 }
+
+/// Requests that once could abort the host (an offset of 2^31 sized an allocation of
+/// 51 GB) or take seconds and gigabytes (a megabyte of text) are refused with typed
+/// errors naming the field; the largest accepted ones answer.
+#[test]
+fn hostile_search_requests_are_refused_with_typed_errors() {
+    let sfa = Sfa::open_in_memory().unwrap();
+    let me = admin(&sfa);
+    me.add_company(&CompanyInput::named("株式会社山田製作所"))
+        .unwrap();
+    let field = |request: SearchRequest| {
+        let err = me.search(&request).unwrap_err();
+        let v = err.validation().expect("a validation error").clone();
+        assert_eq!(v.entity, sfa_core::Entity::SearchRequest);
+        v.field()
+    };
+    assert_eq!(
+        field(SearchRequest {
+            offset: 1 << 31,
+            ..SearchRequest::new("山田")
+        }),
+        "offset"
+    );
+    assert_eq!(
+        field(SearchRequest {
+            limit: u32::MAX,
+            ..SearchRequest::new("山田")
+        }),
+        "limit"
+    );
+    assert_eq!(
+        field(SearchRequest::new("山田製作所 ".repeat(100_000))),
+        "text"
+    );
+    assert_eq!(field(SearchRequest::new("a".repeat(1 << 20))), "text");
+    let words: Vec<String> = (0..17).map(|i| format!("w{i}")).collect();
+    assert_eq!(field(SearchRequest::new(words.join(" "))), "text");
+    // At the limits, an answer.
+    let longest = "山".repeat(sfa_core::search::MAX_QUERY_BYTES / 3);
+    assert!(me.search(&SearchRequest::new(longest)).is_ok());
+    let latin = "x".repeat(sfa_core::search::MAX_QUERY_BYTES);
+    assert!(me.search(&SearchRequest::new(latin)).is_ok());
+    let deep = SearchRequest {
+        offset: sfa_core::search::MAX_OFFSET,
+        limit: sfa_core::search::MAX_LIMIT,
+        ..SearchRequest::new("山田")
+    };
+    assert!(me.search(&deep).unwrap().is_empty());
+}

@@ -198,3 +198,40 @@ fn the_board_shows_each_members_deals_interactions_and_tasks() {
         .unwrap();
     assert_eq!(east.won, dec("9999999"));
 }
+
+/// The board's sums cannot overflow: 400 deals at the largest amount there is add up
+/// exactly (a Decimal sum overflowed and every member got an internal error).
+#[test]
+fn the_board_sums_the_largest_amounts_exactly() {
+    let o = Office::new();
+    let c = Catalog::create(&o.manager);
+    let team = o
+        .manager
+        .add_team(&TeamInput {
+            name: "大口営業".into(),
+            member_ids: vec![o.hanako.user_id()],
+        })
+        .unwrap();
+    let largest = dec("999999999999999.9999");
+    for i in 0..400 {
+        o.hanako
+            .add_deal(&DealInput {
+                amount: Some(largest),
+                confidence_id: Some(c.confidences[0].id),
+                ..DealInput::named(o.company.id, format!("大型案件{i}"))
+            })
+            .unwrap();
+    }
+    let board = o
+        .hanako
+        .team_board(&BoardRequest {
+            team_id: team.id,
+            days: None,
+            utc_offset_minutes: None,
+        })
+        .unwrap();
+    let me = &board.members[0];
+    assert_eq!(me.open_deal_count, 400);
+    assert_eq!(me.pipeline, dec("399999999999999999.96"));
+    assert_eq!(me.weighted, dec("319999999999999999.968"));
+}

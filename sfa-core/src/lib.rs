@@ -125,5 +125,6 @@ pub use search::{EAGER_INDEX_CHANGES, HitKind, IndexCheck, SearchHit, SearchRequ
 pub use store::RecordProblem;
 pub use workflow::{
     CONFIRMATION_TITLE_PREFIX, CompanyLinks, ContactLinks, MAX_ICAL_INTERACTIONS,
-    MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS, Session, Sfa, Transcription,
+    MAX_MARKED_PER_CALL, MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS, Session, Sfa,
+    Transcription,
 };

@@ -130,12 +130,16 @@ fn check_times(
 }
 
 /// Drops repeats (keeping the first), refuses nil ids, an empty list when `required`,
-/// and lists longer than [`limits::LIST_ITEMS`].
+/// and lists longer than [`limits::LIST_ITEMS`] (repeats count: the length is checked
+/// before any other work, so a huge list costs nothing).
 pub(crate) fn id_list<T: Copy + PartialEq>(
     ids: &[T],
     nil: T,
     required: bool,
 ) -> Result<Vec<T>, Reason> {
+    if ids.len() > limits::LIST_ITEMS {
+        return Err(Reason::OutOfRange);
+    }
     if ids.contains(&nil) {
         return Err(Reason::InvalidId);
     }
@@ -147,8 +151,6 @@ pub(crate) fn id_list<T: Copy + PartialEq>(
     }
     if required && out.is_empty() {
         Err(Reason::Required)
-    } else if out.len() > limits::LIST_ITEMS {
-        Err(Reason::OutOfRange)
     } else {
         Ok(out)
     }

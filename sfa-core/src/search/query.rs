@@ -39,6 +39,10 @@ const ALL_IN_NAMES: f32 = 4.0;
 /// least to the score (its start-of-field marker, which is rare, still is).
 const COMMON_SHARE: u64 = 50;
 
+/// Latin words longer than this are matched exactly (as typed or as a prefix), not
+/// with typos.
+const MAX_FUZZY_CHARS: usize = 32;
+
 /// Builds queries against one searcher's statistics.
 pub(crate) struct QueryBuilder<'a> {
     f: &'a Fields,
@@ -152,11 +156,13 @@ impl<'a> QueryBuilder<'a> {
                 }
                 if latin {
                     // Two edits only for long words: their automaton is the costliest
-                    // part of a query.
+                    // part of a query; none for words past any real name (its cost
+                    // grows with the word).
                     let distance = match word.chars().count() {
                         0..=3 => 0,
                         4..=9 => 1,
-                        _ => 2,
+                        10..=MAX_FUZZY_CHARS => 2,
+                        _ => 0,
                     };
                     let fuzzy = FuzzyTermQuery::new_prefix(
                         Term::from_field_text(f.latin, word),

@@ -89,6 +89,11 @@ impl Session {
                 .into_iter()
                 .map(unpack)
                 .collect::<Result<_>>()?;
+            if ids.len() != stages.len() {
+                return Err(
+                    ValidationError::single(Entity::Stage, "ids", Reason::NotAllowed).into(),
+                );
+            }
             let mut seen = ids.to_vec();
             seen.sort();
             seen.dedup();

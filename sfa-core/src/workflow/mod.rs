@@ -24,6 +24,8 @@ mod users;
 pub use agenda::MAX_ICAL_INTERACTIONS;
 pub use cards::Transcription;
 pub use links::{CompanyLinks, ContactLinks};
-pub use notifications::{MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS};
+pub use notifications::{
+    MAX_MARKED_PER_CALL, MAX_NOTIFICATIONS_PER_POLL, NOTIFICATION_CLAIM_SECONDS,
+};
 pub use session::{Session, Sfa};
 pub use tasks::CONFIRMATION_TITLE_PREFIX;

@@ -19,6 +19,9 @@ pub const NOTIFICATION_CLAIM_SECONDS: i64 = 60;
 /// The most notifications one poll returns; poll again for more.
 pub const MAX_NOTIFICATIONS_PER_POLL: u32 = 200;
 
+/// The most notifications one `mark_delivered` call takes (five polls' worth).
+pub const MAX_MARKED_PER_CALL: usize = 1000;
+
 impl Session {
     /// The acting user's notifications due at `now` that are neither delivered nor
     /// reserved by another poll, oldest first; they are reserved for this caller for
@@ -32,8 +35,17 @@ impl Session {
 
     /// Marks the acting user's notifications delivered; returns how many were newly
     /// marked. Idempotent: marking one again changes nothing. An id that is not one of
-    /// the user's notifications fails the whole call (`NotFound`), marking none.
+    /// the user's notifications fails the whole call (`NotFound`), marking none; more
+    /// than [`MAX_MARKED_PER_CALL`] ids is a validation error.
     pub fn mark_delivered(&self, ids: &[NotificationId]) -> Result<u64> {
+        if ids.len() > MAX_MARKED_PER_CALL {
+            return Err(crate::ValidationError::single(
+                crate::Entity::Notification,
+                "ids",
+                crate::Reason::OutOfRange,
+            )
+            .into());
+        }
         let now = self.now();
         self.write(|tx, me| tx.mark_notifications_delivered(me.id, ids, now))
     }
