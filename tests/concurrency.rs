@@ -135,3 +135,30 @@ fn many_threads_on_two_handles_lose_no_update_and_never_see_busy() {
     assert_eq!(persons.items.len(), THREADS * ROUNDS);
     assert!(first.check_search_index().unwrap().is_consistent());
 }
+
+/// A write on another handle waits for a long import instead of failing: the busy
+/// timeout (`BUSY_TIMEOUT`, a minute) is above the longest write the library makes
+/// (an import of a million rows, about 20 s on the reference machine).
+#[test]
+fn a_write_on_another_handle_waits_out_a_long_import() {
+    assert!(sfa_core::store::sqlite::BUSY_TIMEOUT >= Duration::from_secs(60));
+    let dir = scratch("import");
+    let path = dir.join("db.sqlite");
+    let a = Sfa::open(&path).unwrap();
+    let admin = a
+        .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
+        .unwrap();
+    let b = Sfa::open(&path).unwrap();
+    let ledger = sfa_testkit::SampleLedger::generate(9, 60_000, 0);
+    let csv = ledger.companies_csv(None);
+    let importing = {
+        let me = a.session(admin.id).unwrap();
+        std::thread::spawn(move || me.import_companies_csv(csv.as_bytes(), &Default::default()))
+    };
+    // Give the import time to take the write lock, then write on the other handle.
+    std::thread::sleep(Duration::from_millis(300));
+    let me_b = b.session(admin.id).unwrap();
+    let written = me_b.add_company(&CompanyInput::named("株式会社割り込み"));
+    assert!(written.is_ok(), "{written:?}");
+    assert_eq!(importing.join().unwrap().unwrap().imported, 60_000);
+}

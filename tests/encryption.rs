@@ -248,3 +248,20 @@ fn every_handle_of_an_encrypted_database_sees_every_write() {
     assert!(a.check_search_index().unwrap().is_consistent());
     assert!(b.check_search_index().unwrap().is_consistent());
 }
+
+/// A key is never put into an error message, and a refused open leaves no file.
+#[test]
+fn a_key_with_a_nul_is_refused_without_echo_and_without_a_file() {
+    let dir = scratch("nul");
+    let path = dir.join("new.sqlite");
+    let key = "secret-part\0after-the-nul";
+    let err = Sfa::open_encrypted(&path, key).unwrap_err();
+    assert!(matches!(err, Error::Validation(_)), "{err}");
+    let text = format!("{err} {err:?}");
+    assert!(
+        !text.contains("secret-part") && !text.contains("after-the-nul"),
+        "{text}"
+    );
+    assert!(!path.exists(), "no file is left behind");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}

@@ -133,6 +133,19 @@ pub enum Error {
     /// The file is not an SQLite database (or is damaged beyond reading).
     #[error("the file is not an sfa database or is damaged")]
     NotADatabase,
+    /// The database file is damaged (its integrity check failed): reads still work, so
+    /// what is whole can be exported; writes are refused so as not to spread the
+    /// damage. Restore a backup.
+    #[error(
+        "the database file is damaged: writes are refused; export what reads and restore a backup"
+    )]
+    Damaged,
+    /// Another handle or process held the database for a write longer than the busy
+    /// timeout (a very large import); nothing was written. Try again.
+    #[error(
+        "the database was busy with another long write for too long; nothing was written, try again"
+    )]
+    Busy,
     /// The key does not open this encrypted database (or the file is not an encrypted
     /// sfa database).
     #[error("the key does not open this database (or the file is not an encrypted sfa database)")]
@@ -206,13 +219,16 @@ pub struct StorageError(pub(crate) Box<dyn std::error::Error + Send + Sync>);
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e
-            && matches!(
-                f.code,
-                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
-            )
-        {
-            return Error::NotADatabase;
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt => {
+                    return Error::NotADatabase;
+                }
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                    return Error::Busy;
+                }
+                _ => {}
+            }
         }
         Error::Storage(StorageError(Box::new(e)))
     }
@@ -283,6 +299,8 @@ pub enum Reason {
     Inconsistent,
     /// A stored value that is not in the stored format (written outside the library).
     Unreadable,
+    /// The value holds bidi controls or line separators, or nothing visible.
+    Invisible,
     /// The value has more bytes (UTF-8) than allowed.
     TooBig {
         /// The limit, in bytes.
@@ -332,6 +350,9 @@ impl fmt::Display for Reason {
             }
             Reason::Unreadable => f.write_str("is stored in a form this library cannot read"),
             Reason::TooBig { max_bytes } => write!(f, "is longer than {max_bytes} bytes"),
+            Reason::Invisible => f.write_str(
+                "contains bidi controls or line separators, or nothing visible",
+            ),
         }
     }
 }

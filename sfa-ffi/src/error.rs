@@ -56,6 +56,19 @@ pub enum SfaError {
         /// What went wrong.
         description: String,
     },
+    /// Another handle held the database for a write too long; nothing was written: try
+    /// again.
+    #[error("{description}")]
+    Busy {
+        /// What went wrong.
+        description: String,
+    },
+    /// The database file is damaged: reads work, writes are refused; restore a backup.
+    #[error("{description}")]
+    Damaged {
+        /// What went wrong.
+        description: String,
+    },
     /// The database or its files failed (not a database, newer schema, I/O).
     #[error("{description}")]
     Storage {
@@ -113,6 +126,8 @@ impl From<Error> for SfaError {
                 description,
             },
             Error::WrongKey => SfaError::WrongKey { description },
+            Error::Busy => SfaError::Busy { description },
+            Error::Damaged => SfaError::Damaged { description },
             Error::SchemaTooNew { .. }
             | Error::KeyChangeBusy
             | Error::EncryptionUnavailable

@@ -26,8 +26,14 @@ impl Args {
             .get(name)
             .cloned()
             .ok_or_else(|| invalid_argument(name, "is missing"))?;
-        serde_json::from_value(value)
-            .map_err(|e| invalid_argument(name, &format!("has the wrong shape ({e})")))
+        // The parser's message quotes the value: name the field and the expected shape
+        // only (values are customers' data).
+        serde_json::from_value(value).map_err(|_| {
+            invalid_argument(
+                name,
+                &format!("is not a {}", shape_of(std::any::type_name::<T>())),
+            )
+        })
     }
 
     /// An optional argument (missing or null is `None`).
@@ -37,6 +43,25 @@ impl Args {
             Some(_) => self.get(name).map(Some),
         }
     }
+}
+
+/// A type's name as a caller understands it: `sfa_core::model::deal::DealInput` is a
+/// `DealInput`, `core::option::Option<alloc::string::String>` an `Option<String>`.
+fn shape_of(type_name: &str) -> String {
+    let mut out = String::with_capacity(type_name.len());
+    let mut word = String::new();
+    for c in type_name.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            word.push(c);
+        } else {
+            out.push_str(word.rsplit("::").next().unwrap_or(&word));
+            word.clear();
+            if c != ' ' {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 fn out<T: Serialize>(value: T) -> Outcome {

@@ -59,6 +59,8 @@ impl From<Error> for Failure {
                 "kind": "schema_too_new", "message": message, "found": found, "supported": supported,
             }),
             Error::NotADatabase => json!({"kind": "not_a_database", "message": message}),
+            Error::Damaged => json!({"kind": "damaged", "message": message}),
+            Error::Busy => json!({"kind": "busy", "message": message}),
             Error::WrongKey => json!({"kind": "wrong_key", "message": message}),
             Error::KeyChangeBusy => json!({"kind": "key_change_busy", "message": message}),
             Error::EncryptionUnavailable => {

@@ -22,6 +22,8 @@ from sfa.errors import raise_for
         ("not_a_database", sfa.DatabaseError),
         ("schema_too_new", sfa.DatabaseError),
         ("storage", sfa.DatabaseError),
+        ("busy", sfa.BusyError),
+        ("damaged", sfa.DamagedError),
         ("invalid_argument", sfa.InvalidArgumentError),
         ("internal", sfa.InternalError),
         ("something_new", sfa.SfaError),
@@ -90,3 +92,40 @@ def test_a_panic_inside_a_write_reaches_python_as_an_internal_error(office):
     assert [p.name for p in office.hanako.company_persons(office.company.id).items] == ["高橋 一郎"]
     assert office.hanako.add_person(person).name == "消える 人"
     assert office.hanako.me().name == "営業 花子"
+
+
+def test_values_python_cannot_send_as_they_are_are_sfa_errors(office):
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    with pytest.raises(sfa.ValidationError) as e:
+        office.hanako.add_task(sfa.TaskInput(title="naive", remind_at=datetime(2026, 12, 1, 9, 0)))
+    assert e.value.field == "remind_at"
+    with pytest.raises(sfa.ValidationError) as e:
+        office.hanako.add_company(sfa.CompanyInput(name="山田\ud800製作所"))
+    assert e.value.field == "name"
+    with pytest.raises(sfa.ValidationError) as e:
+        office.hanako.add_deal(
+            sfa.DealInput(company_id=office.company.id, name="細かすぎ", amount=Decimal("1." + "0" * 29 + "1"))
+        )
+    assert e.value.field == "amount"
+    with pytest.raises(sfa.ValidationError) as e:
+        office.hanako.add_task(sfa.TaskInput(title="遠い", due_date=date(1800, 1, 1)))
+    assert e.value.field == "due_date"
+    with pytest.raises(sfa.ConflictError):
+        office.hanako.update_company(office.company.id, 2**63 - 1, sfa.CompanyInput(name="改名"))
+
+
+def test_a_stored_value_python_cannot_read_is_an_sfa_error(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "ledger.sqlite"
+    db = sfa.Sfa.open(str(path))
+    me = db.session(db.create_first_admin(sfa.UserInput(name="部長", email="bucho@example.jp")).id)
+    task = me.add_task(sfa.TaskInput(title="後で壊れる"))
+    conn = sqlite3.connect(str(path))
+    conn.execute("UPDATE tasks SET due_date = '+10000-01-01' WHERE id = ?", (task.id,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(sfa.SfaError):
+        me.get_task(task.id)

@@ -53,6 +53,8 @@ impl AgendaRequest {
         let today = now.with_timezone(&offset).date_naive();
         let first_day = self.first_day.unwrap_or(today);
         let last_day = self.last_day.unwrap_or(first_day);
+        super::time::check_date(first_day).map_err(|r| refuse("first_day", r))?;
+        super::time::check_date(last_day).map_err(|r| refuse("last_day", r))?;
         if last_day < first_day {
             return Err(refuse("last_day", Reason::BeforeStart));
         }

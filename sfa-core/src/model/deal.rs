@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::company::optional;
 use super::money::{check_amount, check_quantity, line_amount, sum_amounts};
+use super::time::check_date;
 use super::{
     CampaignId, CompanyId, ConfidenceId, DealId, ProductId, StageId, Timestamp, UserId, limits,
 };
@@ -116,6 +117,10 @@ impl DealInput {
         }
         let name = c.check("name", required_line(&self.name, limits::NAME));
         let amount = c.check("amount", self.amount.map(check_amount).transpose());
+        let expected_close_on = c.check(
+            "expected_close_on",
+            self.expected_close_on.map(check_date).transpose(),
+        );
         for (field, nil) in [
             ("owner_id", self.owner_id == Some(UserId::default())),
             ("stage_id", self.stage_id == Some(StageId::default())),
@@ -160,7 +165,7 @@ impl DealInput {
             name,
             owner_id: self.owner_id,
             amount,
-            expected_close_on: self.expected_close_on,
+            expected_close_on,
             stage_id: self.stage_id,
             confidence_id: self.confidence_id,
             campaign_id: self.campaign_id,

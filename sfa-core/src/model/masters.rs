@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::company::optional;
 use super::money::{check_amount, check_percentage};
+use super::time::check_date;
 use super::{
     CampaignId, ConfidenceId, ProductCategoryId, ProductId, StageId, Timestamp, UserId, limits,
 };
@@ -77,6 +78,8 @@ impl CampaignInput {
     pub fn validate(&self) -> Result<CampaignInput, ValidationError> {
         let mut c = Checker::new(Entity::Campaign);
         let name = name(&mut c, "name", &self.name);
+        c.check("starts_on", check_date(self.starts_on));
+        c.check("ends_on", check_date(self.ends_on));
         if self.ends_on < self.starts_on {
             c.check::<()>("ends_on", Err(Reason::BeforeStart));
         }
@@ -492,7 +495,7 @@ impl Master {
         each_master!(self, m => {
             m.updated_at = now;
             m.updated_by = by;
-            m.version = expected + 1;
+            m.version = super::next_version(expected);
         })
     }
 }

@@ -99,7 +99,15 @@ pub use task::{Task, TaskInput, TaskKind, TaskStatus};
 pub use team::{
     BOARD_DAYS, BOARD_LIST_LIMIT, BoardRequest, MemberBoard, Team, TeamBoard, TeamInput,
 };
+pub(crate) use time::check_date;
 pub use time::{
-    Clock, SystemClock, Timestamp, format_timestamp, parse_timestamp, truncate_to_millis,
+    Clock, SystemClock, Timestamp, YEARS, format_timestamp, parse_timestamp, truncate_to_millis,
 };
 pub use user::{Role, User, UserInput};
+
+/// The version a record gets when a change to `expected` is stored. Saturating: a
+/// caller's nonsense version (`i64::MAX`) cannot overflow; no stored version matches
+/// it, so the change is refused as a conflict.
+pub(crate) fn next_version(expected: i64) -> i64 {
+    expected.saturating_add(1)
+}

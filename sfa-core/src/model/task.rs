@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::company::optional;
-use super::time::{storable, truncate_to_millis};
+use super::time::{check_date, storable, truncate_to_millis};
 use super::{CompanyId, DealId, InteractionId, PersonId, TaskId, Timestamp, UserId, limits};
 use crate::error::{Checker, Entity, Reason, ValidationError};
 use crate::normalize::{clean_multiline, required_line};
@@ -76,6 +76,7 @@ impl TaskInput {
         if self.remind_at.is_some_and(|t| !storable(&t)) {
             c.check::<()>("remind_at", Err(Reason::OutOfRange));
         }
+        let due_date = c.check("due_date", self.due_date.map(check_date).transpose());
         for (field, nil) in [
             ("assignee_id", self.assignee_id == Some(UserId::default())),
             ("company_id", self.company_id == Some(CompanyId::default())),
@@ -93,6 +94,7 @@ impl TaskInput {
         c.finish(TaskInput {
             title,
             description,
+            due_date,
             remind_at: self.remind_at.map(truncate_to_millis),
             ..self.clone()
         })

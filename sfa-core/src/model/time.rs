@@ -41,9 +41,22 @@ pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// True for instants the library stores: years 1900 to 9999, whose text form has four
-/// year digits and so sorts in time order.
+/// The years the library takes for dates and instants: four digits, so that their
+/// text form sorts in time order (a date in year 30000 sorted first in every agenda).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// True for instants the library stores: years 1900 to 9999.
 pub(crate) fn storable(t: &Timestamp) -> bool {
     use chrono::Datelike;
-    (1900..=9999).contains(&t.year())
+    YEARS.contains(&t.year())
+}
+
+/// A calendar date in years 1900 to 9999, else [`crate::Reason::OutOfRange`].
+pub(crate) fn check_date(d: chrono::NaiveDate) -> Result<chrono::NaiveDate, crate::Reason> {
+    use chrono::Datelike;
+    if YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(crate::Reason::OutOfRange)
+    }
 }

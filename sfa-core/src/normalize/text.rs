@@ -90,7 +90,27 @@ pub fn clean_line(input: &str, max_chars: usize) -> Result<Option<String>, Reaso
     if folded.chars().any(char::is_control) {
         return Err(Reason::ControlCharacters);
     }
+    // Text that would show other than it is (a bidi override reversing a name or an
+    // e-mail), break a line where none may be, or show nothing at all.
+    if folded
+        .chars()
+        .any(|c| is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}'))
+        || (!folded.is_empty() && folded.chars().all(is_invisible))
+    {
+        return Err(Reason::Invisible);
+    }
     finish(folded, max_chars)
+}
+
+/// Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, the word joiner, the
+/// byte-order mark, and spaces.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') || is_space(c)
 }
 
 /// Cleans a multi-line text field (notes): keeps the text as written except for
@@ -167,6 +187,22 @@ mod tests {
         assert_eq!(fold_width("ﾔﾏﾀﾞｾｲｻｸｼｮ"), "ヤマダセイサクショ");
         assert_eq!(fold_width("ﾊﾟﾋﾟﾌﾟｳﾞ"), "パピプヴ");
         assert_eq!(fold_width("ｱﾞ"), "ア゛");
+    }
+
+    #[test]
+    fn one_line_fields_refuse_what_would_show_otherwise() {
+        for bad in [
+            "山田\u{202E}作製所",
+            "\u{2066}evil\u{2069}",
+            "一行目\u{2028}二行目",
+            "段\u{2029}落",
+            "\u{200B}",
+            "\u{200B}\u{200D}\u{FEFF}",
+        ] {
+            assert_eq!(clean_line(bad, 200), Err(Reason::Invisible), "{bad:?}");
+        }
+        // Joiners inside visible text (emoji sequences) are fine.
+        assert!(clean_line("営業\u{200D}部", 200).is_ok());
     }
 
     #[test]

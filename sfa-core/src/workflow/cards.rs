@@ -183,7 +183,7 @@ impl Session {
             c.company_id = Some(company.id);
             c.updated_at = now;
             c.updated_by = me.id;
-            c.version = version + 1;
+            c.version = crate::model::next_version(version);
             tx.update_card(&c, version)?;
             Ok(Transcription {
                 card: c,
@@ -220,7 +220,7 @@ impl Session {
             change(tx, &mut c, me)?;
             c.updated_at = now;
             c.updated_by = me.id;
-            c.version = version + 1;
+            c.version = crate::model::next_version(version);
             tx.update_card(&c, version)?;
             Ok(c)
         })

@@ -165,7 +165,7 @@ impl Session {
             change(tx, &mut d, me)?;
             d.updated_at = now;
             d.updated_by = me.id;
-            d.version = version + 1;
+            d.version = crate::model::next_version(version);
             tx.update_deal(&d, version)?;
             Ok(d)
         })
@@ -236,6 +236,7 @@ pub(crate) fn close(
     if !d.is_open() {
         return Err(refuse("status", Reason::NotWhile(d.status.as_str())));
     }
+    let on = crate::model::check_date(on).map_err(|reason| refuse("closed_on", reason))?;
     if on < d.created_at.date_naive() {
         return Err(refuse("closed_on", Reason::BeforeCreation));
     }

@@ -226,7 +226,7 @@ impl Session {
             }
             i.updated_at = now;
             i.updated_by = me.id;
-            i.version = version + 1;
+            i.version = crate::model::next_version(version);
             tx.update_interaction(&i, version)?;
             if reported {
                 after_report(tx, &i, me, now)?;

@@ -262,5 +262,5 @@ fn stamp_update(
 ) {
     *updated_at = now;
     *updated_by = me.id;
-    *version = expected + 1;
+    *version = crate::model::next_version(expected);
 }

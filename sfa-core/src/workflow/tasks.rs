@@ -120,7 +120,7 @@ impl Session {
             change(tx, &mut t, me)?;
             t.updated_at = now;
             t.updated_by = me.id;
-            t.version = version + 1;
+            t.version = crate::model::next_version(version);
             tx.update_task(&t, version)?;
             Ok(t)
         })

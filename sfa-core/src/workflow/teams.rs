@@ -50,7 +50,7 @@ impl Session {
             team.member_ids = input.member_ids;
             team.updated_at = now;
             team.updated_by = me.id;
-            team.version = version + 1;
+            team.version = crate::model::next_version(version);
             tx.update_team(&team, version)?;
             Ok(team)
         })

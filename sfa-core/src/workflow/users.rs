@@ -86,7 +86,7 @@ impl Session {
                 active: input.active,
                 updated_at: now,
                 updated_by: me.id,
-                version: version + 1,
+                version: crate::model::next_version(version),
                 ..current
             };
             tx.update_user(&user, version)?;

@@ -25,8 +25,10 @@ from ._records import *  # noqa: F401,F403 - the record classes are the public A
 from ._sfa import Native, __version__
 from ._sfa import parse_card_text as _parse_card_text
 from .errors import (
+    BusyError,
     ConflictError,
     CsvImportError,
+    DamagedError,
     DatabaseError,
     InternalError,
     InUseError,
@@ -613,8 +615,10 @@ def encode_keep_decimals(record: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "BusyError",
     "ConflictError",
     "CsvImportError",
+    "DamagedError",
     "DatabaseError",
     "WrongKeyError",
     "ImportReport",

@@ -12,25 +12,48 @@ from decimal import Decimal
 from typing import Any, Union
 
 from . import _records
+from .errors import DatabaseError, ValidationError
+
+# The most significant digits a decimal may have to be held exactly (rust_decimal).
+_MAX_DIGITS = 28
 
 
-def encode(value: Any) -> Any:
-    """A JSON-able form of a record, list, decimal, date or instant."""
+def _refuse(field: str, reason: str) -> ValidationError:
+    return ValidationError(
+        f"`{field}` {reason}",
+        {"entity": "argument", "field": field, "fields": [{"field": field, "reason": reason}]},
+    )
+
+
+def encode(value: Any, field: str = "value") -> Any:
+    """A JSON-able form of a record, list, decimal, date or instant. A value the
+    library would not receive as it is (a naive datetime, a decimal it cannot hold
+    exactly, text with a lone surrogate) raises `ValidationError` naming the field."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: encode(getattr(value, f.name), f.name) for f in dataclasses.fields(value)}
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _refuse(field, "is not a finite number")
+        if len(value.as_tuple().digits) > _MAX_DIGITS:
+            raise _refuse(field, f"has more than {_MAX_DIGITS} significant digits")
         return str(value)
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("datetimes must be timezone-aware (use tzinfo=timezone.utc)")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise _refuse(field, "must be a timezone-aware datetime (tzinfo=timezone.utc)")
         text = value.astimezone(timezone.utc).isoformat(timespec="milliseconds")
         return text.replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _refuse(field, "is not valid text (it holds a lone surrogate)") from None
+        return value
     if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
+        return [encode(v, field) for v in value]
     if isinstance(value, dict):
-        return {k: encode(v) for k, v in value.items()}
+        return {k: encode(v, k if isinstance(k, str) else field) for k, v in value.items()}
     return value
 
 
@@ -40,7 +63,16 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def decode(tp: Any, value: Any) -> Any:
-    """A value of type `tp` from its JSON form."""
+    """A value of type `tp` from its JSON form. A stored value Python cannot represent
+    (written outside the library) raises `DatabaseError`, never a plain ValueError."""
+    try:
+        return _decode(tp, value)
+    except (ValueError, ArithmeticError, TypeError) as e:
+        raise DatabaseError(f"a stored value cannot be read in Python ({type(e).__name__})") from None
+
+
+def _decode(tp: Any, value: Any) -> Any:
+    decode = _decode
     if value is None:
         return None
     origin = typing.get_origin(tp)

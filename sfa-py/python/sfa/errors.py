@@ -72,6 +72,15 @@ class DatabaseError(SfaError):
     """The file is not an sfa database, is from a newer version, or storage failed."""
 
 
+class BusyError(DatabaseError):
+    """Another handle held the database for a write too long; nothing was written: try
+    again."""
+
+
+class DamagedError(DatabaseError):
+    """The database file is damaged: reads work, writes are refused; restore a backup."""
+
+
 class WrongKeyError(DatabaseError):
     """The key does not open this encrypted database: ask for it again."""
 
@@ -93,6 +102,8 @@ _KINDS: dict[str, type[SfaError]] = {
     "import": CsvImportError,
     "schema_too_new": DatabaseError,
     "not_a_database": DatabaseError,
+    "damaged": DamagedError,
+    "busy": BusyError,
     "wrong_key": WrongKeyError,
     "key_change_busy": DatabaseError,
     "encryption_unavailable": DatabaseError,

@@ -9,17 +9,29 @@ use super::SqliteStore;
 use super::readers::Readers;
 use crate::error::Result;
 
-/// A key must not be empty (SQLCipher would silently leave the file in plaintext).
+/// A key must not be empty (SQLCipher would silently leave the file in plaintext)
+/// nor hold a NUL (SQL text cannot carry it; the error would quote the statement).
 fn check_key(key: &str) -> Result<()> {
+    let refuse = |reason| {
+        Err(crate::ValidationError::single(crate::error::Entity::Database, "key", reason).into())
+    };
     if key.is_empty() {
-        return Err(crate::ValidationError::single(
-            crate::error::Entity::Database,
-            "key",
-            crate::Reason::Required,
-        )
-        .into());
+        return refuse(crate::Reason::Required);
+    }
+    if key.contains('\0') {
+        return refuse(crate::Reason::ControlCharacters);
     }
     Ok(())
+}
+
+/// Gives a key to a connection. Whatever fails, the error never quotes the statement
+/// (which holds the key).
+pub(super) fn apply_key(conn: &Connection, pragma: &str, key: &str) -> Result<()> {
+    conn.pragma_update(None, pragma, key).map_err(|_| {
+        crate::Error::Storage(crate::error::StorageError(
+            "the database did not take the key".into(),
+        ))
+    })
 }
 
 impl SqliteStore {
@@ -29,19 +41,22 @@ impl SqliteStore {
     /// key (or a plaintext file) is [`crate::Error::WrongKey`], with the file untouched.
     pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<SqliteStore> {
         check_key(key)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path.as_ref(), flags)?;
-        let readers = Readers::new(path.as_ref().to_path_buf(), Some(key.to_string()));
-        // A wrong key is reported as an error, not logged to the app's stderr.
-        conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
-        conn.pragma_update(None, "key", key)?;
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
-        match Self::init(conn, Some(readers)) {
-            Err(crate::Error::NotADatabase) => Err(crate::Error::WrongKey),
-            other => other,
-        }
+        let path = path.as_ref();
+        super::remove_if_refused(path, || {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(path, flags)?;
+            let readers = Readers::new(path.to_path_buf(), Some(key.to_string()));
+            // A wrong key is reported as an error, not logged to the app's stderr.
+            conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
+            apply_key(&conn, "key", key)?;
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
+            match Self::init(conn, Some(readers)) {
+                Err(crate::Error::NotADatabase) => Err(crate::Error::WrongKey),
+                other => other,
+            }
+        })
     }
 
     /// Re-encrypts every page with `new_key`. SQLCipher 4 rekeys only outside WAL
@@ -68,7 +83,7 @@ impl SqliteStore {
         if !mode.eq_ignore_ascii_case("delete") {
             return Err(crate::Error::KeyChangeBusy);
         }
-        let rekeyed = conn.pragma_update(None, "rekey", new_key);
+        let rekeyed = apply_key(&conn, "rekey", new_key);
         conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
         rekeyed?;
         if let Some(readers) = &self.readers {

@@ -46,9 +46,11 @@ impl Readers {
     fn open(&self) -> Result<Connection> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags)?;
+        // Only an encrypted store's readers have a key (the feature is on then).
+        #[cfg(feature = "encryption")]
         if let Some(key) = lock(&self.key).as_deref() {
             conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
-            conn.pragma_update(None, "key", key)?;
+            super::encryption::apply_key(&conn, "key", key)?;
             conn.pragma_update(None, "temp_store", "MEMORY")?;
         }
         conn.busy_timeout(BUSY_TIMEOUT)?;
