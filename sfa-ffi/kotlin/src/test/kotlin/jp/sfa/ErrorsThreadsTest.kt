@@ -45,6 +45,28 @@ class ErrorsThreadsTest {
     }
 
     @Test
+    fun valuesOutOfRangeAreRefusedAtTheBoundary() {
+        val o = Office()
+        val far = assertFailsWith<SfaException.Validation> {
+            o.hanako.addDeal(DealInput(companyId = o.company.id, name = "遠い", expectedCloseOn = java.time.LocalDate.of(30000, 1, 1)))
+        }
+        assertEquals("date", far.field)
+        val early = assertFailsWith<SfaException.Validation> {
+            o.hanako.addTask(TaskInput(title = "昔", dueDate = java.time.LocalDate.of(1800, 1, 1)))
+        }
+        assertEquals("date", early.field)
+        val precise = assertFailsWith<SfaException.Validation> {
+            o.hanako.addDeal(DealInput(companyId = o.company.id, name = "細かい", amount = java.math.BigDecimal("1.00000000000000000000000000000001")))
+        }
+        assertEquals("decimal", precise.field)
+        val deep = assertFailsWith<SfaException.Validation> {
+            o.hanako.search(SearchRequest(text = "山田", scope = SearchScope.ALL, limit = 10u, offset = 2147483648u))
+        }
+        assertEquals("offset", deep.field)
+        assertFailsWith<SfaException.Conflict> { o.hanako.updateCompany(o.company.id, Long.MAX_VALUE, CompanyInput(name = "改名")) }
+    }
+
+    @Test
     fun aPanicInsideAWriteIsAnErrorAndTheLibraryKeepsWorking() {
         val o = Office()
         faultPanicInNextWrite() // test-only hook (feature fault-injection)
