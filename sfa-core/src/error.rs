@@ -213,24 +213,21 @@ impl Error {
 pub struct SearchError(pub(crate) String);
 
 /// A failure of the storage backend, kept opaque so that callers do not depend on it.
+/// A store (also one written outside this crate) wraps what went wrong in it; the
+/// message must not carry customer data.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct StorageError(pub(crate) Box<dyn std::error::Error + Send + Sync>);
 
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            match f.code {
-                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt => {
-                    return Error::NotADatabase;
-                }
-                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
-                    return Error::Busy;
-                }
-                _ => {}
-            }
-        }
-        Error::Storage(StorageError(Box::new(e)))
+impl StorageError {
+    /// Wraps a store's own error.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> StorageError {
+        StorageError(Box::new(error))
+    }
+
+    /// A storage error described in words.
+    pub fn message(text: impl Into<String>) -> StorageError {
+        StorageError(text.into().into())
     }
 }
 

@@ -175,6 +175,16 @@ pub trait Store: Send + Sync {
     fn read_tx(&self, f: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()>;
     /// Runs `f` in a write transaction, committed only when `f` returns `Ok`.
     fn write_tx(&self, f: &mut dyn FnMut(&mut dyn WriteTx) -> Result<()>) -> Result<()>;
+
+    /// Changes the key the data is encrypted with, for a store that encrypts at rest;
+    /// others refuse (a validation error on `key`).
+    fn change_key(&self, new_key: &str) -> Result<()> {
+        let _ = new_key;
+        Err(
+            crate::ValidationError::single(Entity::Database, "key", crate::Reason::NotAllowed)
+                .into(),
+        )
+    }
 }
 
 impl dyn Store + '_ {
@@ -271,7 +281,7 @@ fn walk<T>(
 }
 
 fn closure_not_run() -> Error {
-    Error::Storage(crate::error::StorageError(
-        "the store did not run the transaction".into(),
+    Error::Storage(crate::error::StorageError::message(
+        "the store did not run the transaction",
     ))
 }

@@ -460,13 +460,10 @@ pub(crate) fn master(tx: &mut dyn ReadTx, id: MasterId) -> Result<Master> {
 /// The concrete record inside a [`Master`] read for its kind.
 pub(crate) fn unpack<T: TryFrom<Master, Error = Master>>(m: Master) -> Result<T> {
     T::try_from(m).map_err(|other| {
-        Error::Storage(crate::error::StorageError(
-            format!(
-                "the store returned a {} for another kind",
-                other.id().entity()
-            )
-            .into(),
-        ))
+        Error::Storage(crate::error::StorageError::message(format!(
+            "the store returned a {} for another kind",
+            other.id().entity()
+        )))
     })
 }
 

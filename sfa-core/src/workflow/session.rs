@@ -1,13 +1,11 @@
 //! Opening a database and acting as a user.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{Clock, SystemClock, Timestamp, User, UserId, UserInput};
 use crate::normalize::normalize_email;
-use crate::search::{IndexerGuard, SearchHit, SearchIndex, SearchRequest, index_dir_for};
-use crate::store::sqlite::SqliteStore;
+use crate::search::{IndexerGuard, SearchHit, SearchIndex, SearchRequest};
 use crate::store::{ReadTx, RecordProblem, Store, WriteTx};
 
 /// An open sfa database. Cheap to clone; safe to share between threads.
@@ -18,9 +16,6 @@ pub struct Sfa {
     pub(super) search: Arc<SearchIndex>,
     /// Stops the background indexer when the last clone goes.
     _indexer: Arc<IndexerGuard>,
-    /// The store again, typed, when it is encrypted (to change its key).
-    #[cfg(feature = "encryption")]
-    encrypted: Option<Arc<SqliteStore>>,
 }
 
 impl std::fmt::Debug for Sfa {
@@ -30,84 +25,37 @@ impl std::fmt::Debug for Sfa {
 }
 
 impl Sfa {
-    /// Opens (creating when missing) the SQLite database file at `path`, and its search
-    /// index beside it (`<path>.search/`). The index applies whatever changes it missed
-    /// (a crash between the two commits) and is rebuilt if missing or damaged.
-    pub fn open(path: impl AsRef<Path>) -> Result<Sfa> {
-        let path = path.as_ref();
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(path)?);
-        let search = SearchIndex::open_dir(&index_dir_for(path))?;
-        Sfa::assemble(store, search)
-    }
-
-    /// Opens (creating when missing) a database file encrypted at rest with `key`
-    /// (SQLCipher: AES-256, the key stretched with PBKDF2). The search index of an
-    /// encrypted database is kept in memory only, never on disk: the first search
-    /// builds it from the database (call [`Sfa::catch_up_search_index`] after opening
-    /// to build it in the background with progress). A wrong key is [`Error::WrongKey`]; a build without the cargo
-    /// feature `encryption` answers [`Error::EncryptionUnavailable`].
-    pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<Sfa> {
-        #[cfg(feature = "encryption")]
-        {
-            let store = Arc::new(SqliteStore::open_encrypted(path, key)?);
-            // The in-memory index is built by the first search (or
-            // `catch_up_search_index`, with progress): opening stays fast.
-            let dynamic: Arc<dyn Store> = store.clone();
-            let search = Arc::new(SearchIndex::open_in_memory()?);
-            Ok(Sfa {
-                store: dynamic,
-                clock: Arc::new(SystemClock),
-                _indexer: Arc::new(IndexerGuard::new(Arc::clone(&search))),
-                search,
-                encrypted: Some(store),
-            })
-        }
-        #[cfg(not(feature = "encryption"))]
-        {
-            let _ = (path, key);
-            Err(Error::EncryptionUnavailable)
-        }
-    }
-
-    /// Changes the key of an encrypted database (re-encrypting every page); needs the
-    /// only open handle on the file ([`Error::KeyChangeBusy`] otherwise). On a
-    /// database not opened with [`Sfa::open_encrypted`] it is a validation error.
+    /// Changes the key the database is encrypted with, if its store has one (the
+    /// SQLite store with the `encryption` feature); other stores refuse with a
+    /// validation error.
     pub fn change_key(&self, new_key: &str) -> Result<()> {
-        #[cfg(feature = "encryption")]
-        if let Some(store) = &self.encrypted {
-            return store.change_key(new_key);
-        }
-        let _ = new_key;
-        Err(
-            crate::ValidationError::single(Entity::Database, "key", crate::Reason::NotAllowed)
-                .into(),
-        )
+        self.store.change_key(new_key)
     }
 
-    /// A private in-memory database (and search index), for tests and previews.
-    pub fn open_in_memory() -> Result<Sfa> {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory()?);
-        Sfa::assemble(store, SearchIndex::open_in_memory()?)
-    }
-
-    /// Runs the workflows on another storage implementation, with an in-memory search
-    /// index built from it.
+    /// Runs the workflows on any storage implementation (the PostgreSQL store, or one
+    /// written outside this crate), with an in-memory search index built from it now.
     pub fn with_store(store: Arc<dyn Store>) -> Result<Sfa> {
-        Sfa::assemble(store, SearchIndex::open_in_memory()?)
+        Sfa::with_store_and_index(store, SearchIndex::open_in_memory()?, true)
     }
 
-    /// The index follows the database from here: it applies what it missed, or is
-    /// rebuilt when it belongs to another database, is new or was restored.
-    fn assemble(store: Arc<dyn Store>, search: SearchIndex) -> Result<Sfa> {
-        search.catch_up(store.as_ref(), &mut |_, _| {})?;
-        let search = Arc::new(search);
+    /// Runs the workflows on `store` with `index` (in a directory, or in memory). With
+    /// `catch_up_now` the index follows the store before this returns (applying what it
+    /// missed, or rebuilding when it belongs to another database, is new or was
+    /// restored); without, the first search does it (opening stays fast).
+    pub fn with_store_and_index(
+        store: Arc<dyn Store>,
+        index: SearchIndex,
+        catch_up_now: bool,
+    ) -> Result<Sfa> {
+        if catch_up_now {
+            index.catch_up(store.as_ref(), &mut |_, _| {})?;
+        }
+        let search = Arc::new(index);
         Ok(Sfa {
             store,
             clock: Arc::new(SystemClock),
             _indexer: Arc::new(IndexerGuard::new(Arc::clone(&search))),
             search,
-            #[cfg(feature = "encryption")]
-            encrypted: None,
         })
     }
 

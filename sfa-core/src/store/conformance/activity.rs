@@ -11,16 +11,7 @@ use crate::model::{
 };
 use crate::store::{HistoryOf, Store};
 
-pub(super) fn run(make: &dyn Fn() -> Box<dyn Store>) {
-    interactions_round_trip_with_their_links(make().as_ref());
-    histories_are_newest_first_and_paginate(make().as_ref());
-    planned_interactions_overlap_the_range(make().as_ref());
-    tasks_round_trip_and_list_open_ones_by_due_date(make().as_ref());
-    claims_hide_notifications_until_they_lapse(make().as_ref());
-    marking_delivered_is_idempotent_and_checks_the_owner(make().as_ref());
-}
-
-pub(super) fn interaction(by: &User, company: crate::CompanyId, start: i64) -> Interaction {
+pub(crate) fn interaction(by: &User, company: crate::CompanyId, start: i64) -> Interaction {
     Interaction {
         id: InteractionId::new(),
         company_id: company,
@@ -46,7 +37,7 @@ pub(super) fn interaction(by: &User, company: crate::CompanyId, start: i64) -> I
     }
 }
 
-pub(super) fn task(by: &User, due: Option<NaiveDate>) -> Task {
+pub(crate) fn task(by: &User, due: Option<NaiveDate>) -> Task {
     Task {
         id: TaskId::new(),
         kind: TaskKind::Todo,
@@ -70,7 +61,7 @@ pub(super) fn task(by: &User, due: Option<NaiveDate>) -> Task {
     }
 }
 
-fn notification(to: &User, task: &Task, due: i64) -> Notification {
+pub(crate) fn notification(to: &User, task: &Task, due: i64) -> Notification {
     Notification {
         id: NotificationId::new(),
         user_id: to.id,
@@ -88,7 +79,8 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, d).expect("valid date")
 }
 
-fn interactions_round_trip_with_their_links(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn interactions_round_trip_with_their_links(store: &dyn Store) {
     let (u, c) = seed(store);
     let other = user("営業", "sales@example.jp");
     let p1 = person(&u, c.id, "高橋 一郎", None);
@@ -141,7 +133,8 @@ fn interactions_round_trip_with_their_links(store: &dyn Store) {
     );
 }
 
-fn histories_are_newest_first_and_paginate(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn histories_are_newest_first_and_paginate(store: &dyn Store) {
     let (u, c) = seed(store);
     let p = person(&u, c.id, "高橋 一郎", None);
     let items: Vec<Interaction> = (0..5)
@@ -217,7 +210,8 @@ fn histories_are_newest_first_and_paginate(store: &dyn Store) {
     );
 }
 
-fn planned_interactions_overlap_the_range(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn planned_interactions_overlap_the_range(store: &dyn Store) {
     let (u, c) = seed(store);
     let before = interaction(&u, c.id, 0); // [0, 3600)
     let inside = interaction(&u, c.id, 7200);
@@ -253,7 +247,8 @@ fn planned_interactions_overlap_the_range(store: &dyn Store) {
     );
 }
 
-fn tasks_round_trip_and_list_open_ones_by_due_date(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn tasks_round_trip_and_list_open_ones_by_due_date(store: &dyn Store) {
     let (u, _) = seed(store);
     let late = task(&u, Some(day(1)));
     let soon = task(&u, Some(day(3)));
@@ -308,7 +303,8 @@ fn tasks_round_trip_and_list_open_ones_by_due_date(store: &dyn Store) {
     );
 }
 
-fn claims_hide_notifications_until_they_lapse(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn claims_hide_notifications_until_they_lapse(store: &dyn Store) {
     let (u, _) = seed(store);
     let t = task(&u, None);
     let early = notification(&u, &t, 100);
@@ -357,7 +353,8 @@ fn claims_hide_notifications_until_they_lapse(store: &dyn Store) {
     assert!(none.is_empty(), "withdrawn reminders are gone");
 }
 
-fn marking_delivered_is_idempotent_and_checks_the_owner(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn marking_delivered_is_idempotent_and_checks_the_owner(store: &dyn Store) {
     let (u, _) = seed(store);
     let other = user("営業", "sales@example.jp");
     let t = task(&u, None);

@@ -13,12 +13,6 @@ use crate::model::{
 };
 use crate::store::{DealsOf, Store};
 
-pub(super) fn run(make: &dyn Fn() -> Box<dyn Store>) {
-    masters_round_trip_in_their_order(make().as_ref());
-    masters_are_versioned_found_by_name_and_deleted(make().as_ref());
-    deals_round_trip_with_lines_and_list_in_order(make().as_ref());
-}
-
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect("decimal")
 }
@@ -95,7 +89,8 @@ fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2027, m, d).expect("date")
 }
 
-fn masters_round_trip_in_their_order(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn masters_round_trip_in_their_order(store: &dyn Store) {
     let (u, _) = seed(store);
     let late = stage(&u, "交渉", 2);
     let early = stage(&u, "提案", 1);
@@ -144,7 +139,8 @@ fn masters_round_trip_in_their_order(store: &dyn Store) {
         .expect("reads");
 }
 
-fn masters_are_versioned_found_by_name_and_deleted(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn masters_are_versioned_found_by_name_and_deleted(store: &dyn Store) {
     let (u, _) = seed(store);
     let s = stage(&u, "提案", 1);
     store
@@ -182,7 +178,8 @@ fn masters_are_versioned_found_by_name_and_deleted(store: &dyn Store) {
     );
 }
 
-fn deals_round_trip_with_lines_and_list_in_order(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn deals_round_trip_with_lines_and_list_in_order(store: &dyn Store) {
     let (u, c) = seed(store);
     let cat = category(&u);
     let p = product(&u, &cat, "SV-100");

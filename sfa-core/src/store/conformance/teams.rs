@@ -11,13 +11,6 @@ use crate::model::{
 };
 use crate::store::{PersonMatch, Store};
 
-pub(super) fn run(make: &dyn Fn() -> Box<dyn Store>) {
-    teams_round_trip_with_their_members(make().as_ref());
-    cards_keep_their_images_and_queue_oldest_first(make().as_ref());
-    persons_are_matched_by_email_phone_and_name(make().as_ref());
-    the_board_scans_its_window_and_its_members(make().as_ref());
-}
-
 fn team(by: &User, name: &str, members: Vec<crate::UserId>) -> Team {
     Team {
         id: TeamId::new(),
@@ -53,7 +46,8 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, d).expect("date")
 }
 
-fn teams_round_trip_with_their_members(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn teams_round_trip_with_their_members(store: &dyn Store) {
     let (u, _) = seed(store);
     let other = user("営業", "sales@example.jp");
     let t = team(&u, "東日本", vec![other.id, u.id]);
@@ -101,7 +95,8 @@ fn teams_round_trip_with_their_members(store: &dyn Store) {
     );
 }
 
-fn cards_keep_their_images_and_queue_oldest_first(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn cards_keep_their_images_and_queue_oldest_first(store: &dyn Store) {
     let (u, _) = seed(store);
     let late = card(&u, 20);
     let early = card(&u, 10);
@@ -139,7 +134,8 @@ fn cards_keep_their_images_and_queue_oldest_first(store: &dyn Store) {
     );
 }
 
-fn persons_are_matched_by_email_phone_and_name(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn persons_are_matched_by_email_phone_and_name(store: &dyn Store) {
     let (u, c) = seed(store);
     let p = person(&u, c.id, "高橋 一郎", None);
     store.write(|tx| tx.insert_person(&p)).expect("insert");
@@ -166,7 +162,8 @@ fn persons_are_matched_by_email_phone_and_name(store: &dyn Store) {
     assert!(found(PersonMatch::Phone("+81300000000")).is_empty());
 }
 
-fn the_board_scans_its_window_and_its_members(store: &dyn Store) {
+/// A conformance check (see [the suite](super)).
+pub fn the_board_scans_its_window_and_its_members(store: &dyn Store) {
     let (u, c) = seed(store);
     let other = user("営業", "sales@example.jp");
     let inside = interaction(&u, c.id, 1000);

@@ -28,8 +28,8 @@ fn check_key(key: &str) -> Result<()> {
 /// (which holds the key).
 pub(super) fn apply_key(conn: &Connection, pragma: &str, key: &str) -> Result<()> {
     conn.pragma_update(None, pragma, key).map_err(|_| {
-        crate::Error::Storage(crate::error::StorageError(
-            "the database did not take the key".into(),
+        crate::Error::Storage(crate::error::StorageError::message(
+            "the database did not take the key",
         ))
     })
 }
@@ -54,6 +54,10 @@ impl SqliteStore {
             conn.pragma_update(None, "temp_store", "MEMORY")?;
             match Self::init(conn, Some(readers)) {
                 Err(crate::Error::NotADatabase) => Err(crate::Error::WrongKey),
+                Ok(mut store) => {
+                    store.encrypted = true;
+                    Ok(store)
+                }
                 other => other,
             }
         })
@@ -62,7 +66,7 @@ impl SqliteStore {
     /// Re-encrypts every page with `new_key`. SQLCipher 4 rekeys only outside WAL
     /// mode, which needs the only connection to the file: with another handle open
     /// this is [`crate::Error::KeyChangeBusy`] and nothing changes.
-    pub fn change_key(&self, new_key: &str) -> Result<()> {
+    pub(super) fn rekey(&self, new_key: &str) -> Result<()> {
         check_key(new_key)?;
         let conn = self.lock();
         if let Some(readers) = &self.readers {

@@ -14,6 +14,7 @@ mod activity;
 mod activity_rows;
 #[cfg(feature = "encryption")]
 mod encryption;
+mod open;
 mod readers;
 mod rows;
 mod sales;
@@ -51,6 +52,9 @@ pub struct SqliteStore {
     /// The file failed its integrity check (at open, or a statement met a damaged
     /// page): writes are refused with [`crate::Error::Damaged`].
     damaged: AtomicBool,
+    /// Opened with a key (SQLCipher): the key can be changed.
+    #[cfg(feature = "encryption")]
+    encrypted: bool,
 }
 
 impl SqliteStore {
@@ -94,6 +98,8 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             readers,
             damaged: AtomicBool::new(damaged),
+            #[cfg(feature = "encryption")]
+            encrypted: false,
         })
     }
 
@@ -139,6 +145,23 @@ fn remove_if_refused(
     opened
 }
 
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            match f.code {
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt => {
+                    return Error::NotADatabase;
+                }
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                    return Error::Busy;
+                }
+                _ => {}
+            }
+        }
+        Error::Storage(crate::error::StorageError::new(e))
+    }
+}
+
 impl Store for SqliteStore {
     fn read_tx(&self, f: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()> {
         if let Some(readers) = &self.readers {
@@ -171,25 +194,43 @@ impl Store for SqliteStore {
         }
         written
     }
+
+    #[cfg(feature = "encryption")]
+    fn change_key(&self, new_key: &str) -> Result<()> {
+        if !self.encrypted {
+            return Err(crate::ValidationError::single(
+                crate::Entity::Database,
+                "key",
+                crate::Reason::NotAllowed,
+            )
+            .into());
+        }
+        self.rekey(new_key)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn conformance_in_memory() {
-        crate::store::conformance::run(&|| Box::new(SqliteStore::open_in_memory().unwrap()));
+    mod conformance_in_memory {
+        use super::*;
+        crate::store_conformance_tests!(
+            fresh: Box::new(SqliteStore::open_in_memory().expect("in memory"))
+        );
     }
 
-    #[test]
-    fn conformance_on_file() {
-        let dir = tempdir();
-        let n = std::sync::atomic::AtomicUsize::new(0);
-        crate::store::conformance::run(&|| {
-            let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Box::new(SqliteStore::open(dir.join(format!("c{i}.sqlite"))).unwrap())
-        });
+    mod conformance_on_file {
+        use super::*;
+        crate::store_conformance_tests!(
+            fresh: Box::new(SqliteStore::open(tempdir().join("c.sqlite")).expect("file")),
+            pair: {
+                let path = tempdir().join("pair.sqlite");
+                let a = SqliteStore::open(&path).expect("first handle");
+                let b = SqliteStore::open(&path).expect("second handle");
+                (Box::new(a), Box::new(b))
+            }
+        );
     }
 
     pub(crate) fn tempdir() -> std::path::PathBuf {
