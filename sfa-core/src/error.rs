@@ -140,6 +140,18 @@ pub enum Error {
         "the database file is damaged: writes are refused; export what reads and restore a backup"
     )]
     Damaged,
+    /// The database server cannot be reached: it is down or unreachable at open, or the
+    /// connection broke during the call. A call that broke before its commit wrote
+    /// nothing; one that broke during the commit may or may not have written (read the
+    /// record back before retrying).
+    #[error(
+        "the database server cannot be reached (down, or the connection was lost); try again"
+    )]
+    Unavailable,
+    /// A statement ran longer than the store's statement timeout and was cancelled;
+    /// nothing was written.
+    #[error("the database took too long to answer and the call was cancelled; nothing was written")]
+    Timeout,
     /// Another handle or process held the database for a write longer than the busy
     /// timeout (a very large import); nothing was written. Try again.
     #[error(

@@ -56,8 +56,8 @@ pub enum SfaError {
         /// What went wrong.
         description: String,
     },
-    /// Another handle held the database for a write too long; nothing was written: try
-    /// again.
+    /// The database was busy, too slow or unreachable; nothing was written (see the
+    /// description): try again.
     #[error("{description}")]
     Busy {
         /// What went wrong.
@@ -126,7 +126,7 @@ impl From<Error> for SfaError {
                 description,
             },
             Error::WrongKey => SfaError::WrongKey { description },
-            Error::Busy => SfaError::Busy { description },
+            Error::Busy | Error::Timeout | Error::Unavailable => SfaError::Busy { description },
             Error::Damaged => SfaError::Damaged { description },
             Error::SchemaTooNew { .. }
             | Error::KeyChangeBusy

@@ -61,6 +61,8 @@ impl From<Error> for Failure {
             Error::NotADatabase => json!({"kind": "not_a_database", "message": message}),
             Error::Damaged => json!({"kind": "damaged", "message": message}),
             Error::Busy => json!({"kind": "busy", "message": message}),
+            Error::Timeout => json!({"kind": "timeout", "message": message}),
+            Error::Unavailable => json!({"kind": "unavailable", "message": message}),
             Error::WrongKey => json!({"kind": "wrong_key", "message": message}),
             Error::KeyChangeBusy => json!({"kind": "key_change_busy", "message": message}),
             Error::EncryptionUnavailable => {

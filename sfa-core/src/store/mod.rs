@@ -8,6 +8,8 @@
 mod activity;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod sales;
 pub mod sqlite;
 mod teams;

@@ -77,6 +77,10 @@ class BusyError(DatabaseError):
     again."""
 
 
+class UnavailableError(DatabaseError):
+    """The database server cannot be reached (down, or the connection was lost)."""
+
+
 class DamagedError(DatabaseError):
     """The database file is damaged: reads work, writes are refused; restore a backup."""
 
@@ -104,6 +108,8 @@ _KINDS: dict[str, type[SfaError]] = {
     "not_a_database": DatabaseError,
     "damaged": DamagedError,
     "busy": BusyError,
+    "timeout": BusyError,
+    "unavailable": UnavailableError,
     "wrong_key": WrongKeyError,
     "key_change_busy": DatabaseError,
     "encryption_unavailable": DatabaseError,
