@@ -15,6 +15,27 @@ pub use catalog::{Catalog, dec};
 pub use clock::{ManualClock, date, jst};
 pub use office::Office;
 
+/// A new, empty database for a workflow test, on the backend the run asks for:
+/// `SFA_TEST_BACKEND=postgres` (with the `postgres` feature) gives a fresh tenant of the
+/// PostgreSQL database in `SFA_TEST_POSTGRES`; otherwise an in-memory SQLite database.
+///
+/// # Panics
+/// When the database cannot be made (or PostgreSQL is asked for without its URL).
+pub fn fresh_database() -> sfa_core::Sfa {
+    if std::env::var("SFA_TEST_BACKEND").as_deref() == Ok("postgres") {
+        #[cfg(feature = "postgres")]
+        {
+            let url = sfa_core::store::postgres::testing::url()
+                .expect("SFA_TEST_BACKEND=postgres needs SFA_TEST_POSTGRES");
+            let tenant = sfa_core::store::postgres::testing::fresh_tenant();
+            return sfa_core::Sfa::open_postgres(&url, &tenant).expect("a fresh tenant");
+        }
+        #[cfg(not(feature = "postgres"))]
+        panic!("SFA_TEST_BACKEND=postgres needs the `postgres` feature");
+    }
+    sfa_core::Sfa::open_in_memory().expect("in-memory database")
+}
+
 /// Removes a test's scratch directory. The search index's background merges may
 /// still be finishing a file for a moment after its handle is dropped, so this retries
 /// briefly, and a directory that cannot be removed is left to the OS's temp cleaning

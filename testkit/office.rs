@@ -32,12 +32,13 @@ pub struct Office {
 }
 
 impl Office {
-    /// A fresh office on an in-memory database.
+    /// A fresh office on a new database of the run's backend (see
+    /// [`crate::fresh_database`]).
     ///
     /// # Panics
     /// If the setup itself fails.
     pub fn new() -> Office {
-        Office::on(Sfa::open_in_memory().expect("in-memory database"))
+        Office::on(crate::fresh_database())
     }
 
     /// A fresh office on the given (empty) database.

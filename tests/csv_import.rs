@@ -3,7 +3,7 @@
 
 use sfa_core::{
     CsvEncoding, Error, ExportOptions, ImportOptions, PageRequest, Reason, RowProblem, Session,
-    Sfa, UserInput,
+    UserInput,
 };
 
 use sfa_core::csv_io::{MAX_IMPORT_ROWS, MAX_ROW_BYTES};
@@ -12,7 +12,7 @@ const COMPANIES_CP932: &[u8] = include_bytes!("fixtures/csv/companies_cp932.csv"
 const PERSONS_BAD_ROWS: &[u8] = include_bytes!("fixtures/csv/persons_bad_rows.csv");
 
 fn session() -> Session {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let admin = sfa
         .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
         .unwrap();

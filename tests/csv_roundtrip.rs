@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use sfa_core::{
     Company, CompanyInput, CsvEncoding, Deal, DealInput, DealLineInput, ExportOptions,
     ImportOptions, Master, MasterId, PageRequest, Person, PersonInput, ProductCategoryInput,
-    ProductInput, Role, Session, Sfa, StageInput, UserId, UserInput,
+    ProductInput, Role, Session, StageInput, UserId, UserInput,
 };
 use sfa_testkit::{Catalog, Office, date, dec};
 
@@ -45,7 +45,7 @@ fn export(admin: &Session, encoding: CsvEncoding) -> FileSet {
 
 /// A fresh database whose first admin has `admin_email`, with the file set imported.
 fn restore(files: &FileSet, admin_name: &str, admin_email: &str) -> Session {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let admin = sfa
         .create_first_admin(&UserInput::admin(admin_name, admin_email))
         .unwrap();
@@ -387,7 +387,7 @@ fn masters_and_users_csv_follow_the_apis_rules() {
     o.manager
         .export_users_csv(&mut users, &ExportOptions::default())
         .unwrap();
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let admin = sfa
         .create_first_admin(&UserInput::admin("部長 一郎", "bucho@example.jp"))
         .unwrap();

@@ -5,7 +5,7 @@
 
 use sfa_core::{
     CsvEncoding, DealStatus, Entity, Error, ExportOptions, ImportOptions, PageRequest, Reason,
-    RowProblem, Sfa,
+    RowProblem,
 };
 use sfa_testkit::{Catalog, Office, date, dec};
 
@@ -220,7 +220,7 @@ fn an_export_restores_whole_into_another_database_in_shift_jis() {
     assert_eq!(written, 4);
 
     // Another office: same people, same masters (by name), the companies restored.
-    let other = Office::on(Sfa::open_in_memory().unwrap());
+    let other = Office::on(sfa_testkit::fresh_database());
     let c2 = Catalog::create(&other.manager);
     other
         .manager

@@ -9,7 +9,7 @@ use sfa_core::{
 };
 
 fn setup() -> (Sfa, Session) {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let admin = sfa
         .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
         .unwrap();

@@ -144,9 +144,7 @@ pub enum Error {
     /// connection broke during the call. A call that broke before its commit wrote
     /// nothing; one that broke during the commit may or may not have written (read the
     /// record back before retrying).
-    #[error(
-        "the database server cannot be reached (down, or the connection was lost); try again"
-    )]
+    #[error("the database server cannot be reached (down, or the connection was lost); try again")]
     Unavailable,
     /// A statement ran longer than the store's statement timeout and was cancelled;
     /// nothing was written.

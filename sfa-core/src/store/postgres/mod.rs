@@ -165,7 +165,11 @@ impl PostgresStore {
     }
 
     fn take(&self) -> Result<Conn> {
-        let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
         match idle {
             Some(conn) if !conn.client.is_closed() => Ok(conn),
             _ => self.connect(true),
@@ -292,7 +296,9 @@ impl Store for PostgresStore {
 pub mod testing {
     /// `SFA_TEST_POSTGRES`, when set.
     pub fn url() -> Option<String> {
-        std::env::var("SFA_TEST_POSTGRES").ok().filter(|u| !u.is_empty())
+        std::env::var("SFA_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
     }
 
     /// A tenant name no other test uses.
@@ -332,12 +338,17 @@ mod tests {
 
     #[test]
     fn tenant_names_must_be_schema_names() {
-        for bad in ["", "Upper", "1st", "has-dash", "pg_catalog", "public", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "Upper",
+            "1st",
+            "has-dash",
+            "pg_catalog",
+            "public",
+            &"a".repeat(64),
+        ] {
             let err = PostgresStore::open("host=/nonexistent", bad, PostgresOptions::default());
-            assert!(
-                matches!(err, Err(Error::Validation(_))),
-                "{bad:?}: {err:?}"
-            );
+            assert!(matches!(err, Err(Error::Validation(_))), "{bad:?}: {err:?}");
         }
     }
 

@@ -206,7 +206,10 @@ impl Stream {
 }
 
 /// A scanned line: its deal, and its product and amount or `lines` if unreadable.
-type ScanLine = (Uuid, std::result::Result<(ProductId, Decimal), &'static str>);
+type ScanLine = (
+    Uuid,
+    std::result::Result<(ProductId, Decimal), &'static str>,
+);
 
 fn line_of(r: &Row) -> ScanLine {
     let line = match (r.try_get::<_, ProductId>(1), r.try_get::<_, Decimal>(2)) {
@@ -310,7 +313,10 @@ impl SalesReadTx for PgTx<'_, '_> {
     fn scan_deals(&mut self, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
         // Deals and lines both in deal id order, merged as they stream: two portals on
         // the one connection, fetched a chunk at a time, so memory stays flat.
-        let deals = Stream::open(self, &format!("SELECT {SCAN_COLUMNS} FROM deals ORDER BY id"))?;
+        let deals = Stream::open(
+            self,
+            &format!("SELECT {SCAN_COLUMNS} FROM deals ORDER BY id"),
+        )?;
         let mut lines = Stream::open(
             self,
             "SELECT deal_id, product_id, amount FROM deal_lines ORDER BY deal_id, position",

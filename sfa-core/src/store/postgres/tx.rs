@@ -9,9 +9,7 @@ use postgres::{Row, Statement, Transaction};
 use super::pg_error;
 use super::values::*;
 use crate::error::{Entity, Error, Result};
-use crate::model::{
-    Company, CompanyId, ListQuery, Person, PersonId, Timestamp, User, UserId,
-};
+use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, Timestamp, User, UserId};
 use crate::store::{IndexChange, PersonMatch, ReadTx, WriteTx};
 
 /// A parameter to bind.
@@ -88,11 +86,7 @@ impl<'t, 'c> PgTx<'t, 'c> {
 
     /// Portals let two result sets stream at once on one connection (a deal scan
     /// merges deals with their lines).
-    pub(super) fn portal(
-        &mut self,
-        sql: &str,
-        params: &[Param<'_>],
-    ) -> Result<postgres::Portal> {
+    pub(super) fn portal(&mut self, sql: &str, params: &[Param<'_>]) -> Result<postgres::Portal> {
         let s = self.statement(sql)?;
         self.tx.bind(&s, params).map_err(pg_error)
     }
@@ -385,7 +379,10 @@ impl WriteTx for PgTx<'_, '_> {
     }
 
     fn forget_index_cursor(&mut self, index_id: &str) -> Result<()> {
-        self.execute("DELETE FROM index_cursors WHERE index_id = $1", &[&index_id])?;
+        self.execute(
+            "DELETE FROM index_cursors WHERE index_id = $1",
+            &[&index_id],
+        )?;
         Ok(())
     }
 

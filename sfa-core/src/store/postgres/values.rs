@@ -10,10 +10,10 @@ use uuid::Uuid;
 use crate::error::Reason;
 use crate::model::{
     BusinessCard, Campaign, CampaignId, CardId, CardStatus, Company, CompanyId, Confidence,
-    ConfidenceId, Deal, DealId, DealStatus, ImageType, Interaction, InteractionId,
-    InteractionKind, InteractionStatus, Notification, NotificationId, NotificationKind, Person,
-    PersonId, Product, ProductCategory, ProductCategoryId, ProductId, Role, Stage, StageId, Task,
-    TaskId, TaskKind, TaskStatus, Team, TeamId, User, UserId,
+    ConfidenceId, Deal, DealId, DealStatus, ImageType, Interaction, InteractionId, InteractionKind,
+    InteractionStatus, Notification, NotificationId, NotificationKind, Person, PersonId, Product,
+    ProductCategory, ProductCategoryId, ProductId, Role, Stage, StageId, Task, TaskId, TaskKind,
+    TaskStatus, Team, TeamId, User, UserId,
 };
 
 /// Ids bind and read as `uuid`.
@@ -351,8 +351,15 @@ macro_rules! audited {
     ($($c:literal),*) => { concat!($($c, ", ",)* "created_at, created_by, updated_at, updated_by, version") };
 }
 
-pub(super) const CAMPAIGN_COLUMNS: &str =
-    audited!("id", "name", "starts_on", "ends_on", "cost", "notes", "retired");
+pub(super) const CAMPAIGN_COLUMNS: &str = audited!(
+    "id",
+    "name",
+    "starts_on",
+    "ends_on",
+    "cost",
+    "notes",
+    "retired"
+);
 
 pub(super) fn campaign_from_row(row: &Row) -> Result<Campaign, String> {
     Ok(Campaign {
@@ -480,13 +487,41 @@ pub(super) fn master_values(m: &crate::model::Master) -> Values {
         ],
     };
     let (created_at, created_by, updated_at, updated_by, version) = match m {
-        Master::Campaign(c) => (c.created_at, c.created_by, c.updated_at, c.updated_by, c.version),
-        Master::Stage(c) => (c.created_at, c.created_by, c.updated_at, c.updated_by, c.version),
-        Master::Confidence(c) => (c.created_at, c.created_by, c.updated_at, c.updated_by, c.version),
-        Master::ProductCategory(c) => {
-            (c.created_at, c.created_by, c.updated_at, c.updated_by, c.version)
-        }
-        Master::Product(c) => (c.created_at, c.created_by, c.updated_at, c.updated_by, c.version),
+        Master::Campaign(c) => (
+            c.created_at,
+            c.created_by,
+            c.updated_at,
+            c.updated_by,
+            c.version,
+        ),
+        Master::Stage(c) => (
+            c.created_at,
+            c.created_by,
+            c.updated_at,
+            c.updated_by,
+            c.version,
+        ),
+        Master::Confidence(c) => (
+            c.created_at,
+            c.created_by,
+            c.updated_at,
+            c.updated_by,
+            c.version,
+        ),
+        Master::ProductCategory(c) => (
+            c.created_at,
+            c.created_by,
+            c.updated_at,
+            c.updated_by,
+            c.version,
+        ),
+        Master::Product(c) => (
+            c.created_at,
+            c.created_by,
+            c.updated_at,
+            c.updated_by,
+            c.version,
+        ),
     };
     out.extend([
         v("created_at", created_at),
