@@ -16,7 +16,8 @@ bin_dir() {
   if [ -z "$found" ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "installing PostgreSQL (Debian package postgresql)" >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2 ||
+        { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2; }
       found=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     else
       echo "PostgreSQL server binaries not found (install the postgresql package)" >&2

@@ -6,9 +6,32 @@
 # this script creates (target/py-venv), installed from its wheel, stub-checked and
 # tested with pytest; and the Kotlin bindings (uniffi), generated from the built
 # library and tested on the JVM with Maven (dependencies from Maven Central), plus the
-# Swift bindings' generation. This script installs whatever the tests need itself.
+# Swift bindings' generation. The workflow tests, the storage conformance suite, the
+# multi-process team test and the Python tests run again on PostgreSQL: in the database
+# SFA_TEST_POSTGRES names (a libpq connection string) or, when it is unset, in a private
+# cluster this script starts (scripts/pg-cluster.sh) and stops at the end. Without a
+# PostgreSQL server those runs say they were skipped. This script installs whatever
+# the tests need itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+scratch="$(mktemp -d)"
+pg_dir=""
+cleanup() {
+  if [ -n "$pg_dir" ]; then bash scripts/pg-cluster.sh stop "$pg_dir"; fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+if [ -z "${SFA_TEST_POSTGRES:-}" ]; then
+  if pg_dir=$(bash scripts/pg-cluster.sh start); then
+    export SFA_TEST_POSTGRES="host=$pg_dir user=postgres dbname=postgres"
+    echo "== PostgreSQL: a private cluster on a Unix socket in $pg_dir"
+  else
+    pg_dir=""
+    echo "== PostgreSQL: no server could be started; the PostgreSQL runs are SKIPPED"
+  fi
+fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -23,14 +46,31 @@ echo "== encryption at rest (SQLCipher, cargo feature encryption): lints and tes
 cargo clippy --quiet -p sfa-core -p sfa-testkit --features sfa-core/encryption,sfa-testkit/encryption --all-targets -- -D warnings
 cargo test --quiet --features encryption --test encryption
 
+# The workflow test files that open their databases through the testkit
+# (sfa_testkit::fresh_database or Office::new) run on either store.
+workflow_tests=()
+for file in $(grep -l "fresh_database\|Office::new" tests/*.rs); do
+  workflow_tests+=(--test "$(basename "$file" .rs)")
+done
+if [ -n "${SFA_TEST_POSTGRES:-}" ]; then
+  echo "== PostgreSQL: the workflow tests again, each in a fresh tenant (${#workflow_tests[@]} flags)"
+  SFA_TEST_BACKEND=postgres cargo test --quiet "${workflow_tests[@]}"
+else
+  echo "== PostgreSQL: SFA_TEST_POSTGRES is not set; the workflow tests on PostgreSQL are SKIPPED"
+fi
+
+echo "== the mobile library links no PostgreSQL client"
+if cargo tree -p sfa-ffi -e normal --prefix none | grep -Eq "^(postgres|tokio) "; then
+  echo "sfa-ffi depends on a server-only crate:"; cargo tree -p sfa-ffi -e normal -i postgres; exit 1
+fi
+
 echo "== search relevance on the project fixture with 5,000 crowding persons (bar: top3 = 1.00, MRR >= 0.98)"
 cargo run --quiet --example search_eval -- tests/fixtures/search/ledger.json --min-top3 1.0 --min-mrr 0.98
 
 echo "== forecast example vs an independent Python (decimal) computation"
 forecast_args=(--from 2026-11 --to 2027-06 --confidence A=80 --confidence B=50 --confidence C=20
   --stage 初回訪問=10 --stage 提案=40 --stage 見積提示=60)
-out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+out="$scratch/forecast.txt"
 for by in "" owner product owner,product stage,campaign; do
   cargo run --quiet --example forecast -- --csv tests/fixtures/forecast/deals.csv \
     "${forecast_args[@]}" --by "$by" > "$out"
@@ -54,6 +94,12 @@ rm -rf target/wheels
 (cd sfa-py && "../$venv/bin/python" -m mypy.stubtest sfa._sfa)
 "$venv/bin/python" -m mypy --strict --python-version 3.11 sfa-py/python/sfa
 (cd sfa-py && "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
+if [ -n "${SFA_TEST_POSTGRES:-}" ]; then
+  echo "== Python: the tests again, on PostgreSQL"
+  (cd sfa-py && SFA_TEST_BACKEND=postgres "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
+else
+  echo "== Python on PostgreSQL: SFA_TEST_POSTGRES is not set; SKIPPED"
+fi
 
 echo "== Python example: the forecast of the Rust demo's database as a DataFrame"
 cargo run --quiet --example demo -- target/py-demo.sqlite > /dev/null

@@ -10,28 +10,24 @@ pub mod forecast_cli;
 pub mod fuzz;
 pub mod office;
 pub mod search_eval;
+pub mod team;
 
 pub use catalog::{Catalog, dec};
 pub use clock::{ManualClock, date, jst};
 pub use office::Office;
 
 /// A new, empty database for a workflow test, on the backend the run asks for:
-/// `SFA_TEST_BACKEND=postgres` (with the `postgres` feature) gives a fresh tenant of the
-/// PostgreSQL database in `SFA_TEST_POSTGRES`; otherwise an in-memory SQLite database.
+/// `SFA_TEST_BACKEND=postgres` gives a fresh tenant of the PostgreSQL database in
+/// `SFA_TEST_POSTGRES`; otherwise an in-memory SQLite database.
 ///
 /// # Panics
 /// When the database cannot be made (or PostgreSQL is asked for without its URL).
 pub fn fresh_database() -> sfa_core::Sfa {
     if std::env::var("SFA_TEST_BACKEND").as_deref() == Ok("postgres") {
-        #[cfg(feature = "postgres")]
-        {
-            let url = sfa_core::store::postgres::testing::url()
-                .expect("SFA_TEST_BACKEND=postgres needs SFA_TEST_POSTGRES");
-            let tenant = sfa_core::store::postgres::testing::fresh_tenant();
-            return sfa_core::Sfa::open_postgres(&url, &tenant).expect("a fresh tenant");
-        }
-        #[cfg(not(feature = "postgres"))]
-        panic!("SFA_TEST_BACKEND=postgres needs the `postgres` feature");
+        let url = sfa_core::store::postgres::testing::url()
+            .expect("SFA_TEST_BACKEND=postgres needs SFA_TEST_POSTGRES");
+        let tenant = sfa_core::store::postgres::testing::fresh_tenant();
+        return sfa_core::Sfa::open_postgres(&url, &tenant).expect("a fresh tenant");
     }
     sfa_core::Sfa::open_in_memory().expect("in-memory database")
 }

@@ -238,3 +238,31 @@ fn an_index_beside_a_restored_backup_follows_the_backup() {
     assert!(finds(&me, "西陣織物株式会社"));
     assert_consistent(&sfa);
 }
+
+#[test]
+fn a_check_compares_every_record_up_to_the_index_cursor_and_counts_later_writes() {
+    use std::sync::Arc;
+
+    use sfa_core::search::SearchIndex;
+    use sfa_core::store::{Store, sqlite::SqliteStore};
+
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let sfa = Sfa::with_store(Arc::clone(&store)).unwrap();
+    let me = admin(&sfa);
+    add(&me, "北斗電子株式会社");
+    // A second index over the same database, caught up now...
+    let other = SearchIndex::open_in_memory().unwrap();
+    other.catch_up(store.as_ref(), &mut |_, _| {}).unwrap();
+    // ...then a write it has not applied yet, as a writer racing a check would make.
+    add(&me, "南風商事株式会社");
+    let check = other.check(store.as_ref()).unwrap();
+    assert!(check.is_consistent(), "{check:?}");
+    assert_eq!((check.records, check.changed_meanwhile), (2, 1));
+    other.catch_up(store.as_ref(), &mut |_, _| {}).unwrap();
+    let check = other.check(store.as_ref()).unwrap();
+    assert!(check.is_consistent(), "{check:?}");
+    assert_eq!(
+        (check.records, check.documents, check.changed_meanwhile),
+        (2, 2, 0)
+    );
+}

@@ -79,7 +79,7 @@ fn the_project_fixture_meets_the_relevance_bar_in_every_category() {
 
 #[test]
 fn kyoto_ranks_above_tokyo_and_exact_names_rank_first() {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let me = admin(&sfa);
     for (name, address) in [
         ("東京都市開発株式会社", "東京都新宿区西新宿2-8-1"),
@@ -100,7 +100,7 @@ fn kyoto_ranks_above_tokyo_and_exact_names_rank_first() {
 
 #[test]
 fn the_index_follows_every_write_at_once() {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let me = admin(&sfa);
     let c = me
         .add_company(&CompanyInput {
@@ -159,7 +159,7 @@ fn the_index_follows_every_write_at_once() {
 
 #[test]
 fn everyday_writes_index_in_the_background_and_bulk_imports_when_searched() {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let me = admin(&sfa);
     me.add_company(&CompanyInput::named("株式会社山田製作所"))
         .unwrap();
@@ -216,7 +216,7 @@ fn everyday_writes_index_in_the_background_and_bulk_imports_when_searched() {
 
 #[test]
 fn paging_and_limits() {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let me = admin(&sfa);
     let inputs: Vec<CompanyInput> = (0..30)
         .map(|i| CompanyInput::named(format!("株式会社山田{i}号店")))
@@ -337,7 +337,7 @@ fn a_missing_or_damaged_index_is_rebuilt_from_the_database() {
 
 #[test]
 fn a_rebuild_reports_progress_and_restores_every_record() {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let me = admin(&sfa);
     let ledger = sfa_testkit::SampleLedger::generate(9, 300, 500);
     me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &Default::default())
@@ -380,7 +380,7 @@ fn a_rebuild_reports_progress_and_restores_every_record() {
 
 #[test]
 fn searches_run_from_many_threads_at_once() {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let me = admin(&sfa);
     let ledger = sfa_testkit::SampleLedger::generate(4, 200, 200);
     me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &Default::default())
@@ -495,7 +495,7 @@ fn the_index_check_finds_records_changed_behind_its_back() {
 #[test]
 fn equal_scores_are_ordered_the_same_way_every_time() {
     let order = |names: &[(&str, &str)]| {
-        let sfa = Sfa::open_in_memory().unwrap();
+        let sfa = sfa_testkit::fresh_database();
         let me = admin(&sfa);
         for (name, reading) in names {
             me.add_company(&CompanyInput {
@@ -537,7 +537,7 @@ fn equal_scores_are_ordered_the_same_way_every_time() {
 /// errors naming the field; the largest accepted ones answer.
 #[test]
 fn hostile_search_requests_are_refused_with_typed_errors() {
-    let sfa = Sfa::open_in_memory().unwrap();
+    let sfa = sfa_testkit::fresh_database();
     let me = admin(&sfa);
     me.add_company(&CompanyInput::named("株式会社山田製作所"))
         .unwrap();

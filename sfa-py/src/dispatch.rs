@@ -83,6 +83,7 @@ pub(crate) fn database(sfa: &Sfa, method: &str, args: &str) -> Outcome {
         "catch_up_search_index" => out(sfa.catch_up_search_index(&mut |_, _| {})?),
         "pending_search_changes" => out(sfa.pending_search_changes()?),
         "check_stored_records" => out(sfa.check_stored_records()?),
+        "check_search_index" => out(sfa.check_search_index()?),
         "change_key" => out(sfa.change_key(&a.get::<String>("new_key")?)?),
         // Test-only (feature `fault-injection`, in the wheel test-all builds): the next
         // write panics before it commits, to prove that the panic reaches Python as

@@ -52,6 +52,13 @@ impl Native {
         open_with(py, move || Sfa::open_encrypted(path, &key))
     }
 
+    /// Opens the tenant `tenant` (a PostgreSQL schema, created when missing) of the
+    /// PostgreSQL database at `url` (a libpq connection string).
+    #[staticmethod]
+    fn open_postgres(py: Python<'_>, url: String, tenant: String) -> (String, Option<Native>) {
+        open_with(py, move || Sfa::open_postgres(&url, &tenant))
+    }
+
     /// A private in-memory database.
     #[staticmethod]
     fn open_in_memory(py: Python<'_>) -> (String, Option<Native>) {
@@ -60,7 +67,7 @@ impl Native {
 
     /// Database-level calls (no acting user): `has_users`, `create_first_admin`,
     /// `user_by_email`, `rebuild_search_index`, `catch_up_search_index`,
-    /// `pending_search_changes`.
+    /// `pending_search_changes`, `check_search_index`, `check_stored_records`.
     fn database(&self, py: Python<'_>, method: String, args: String) -> String {
         let sfa = self.sfa.clone();
         guarded(py, move || dispatch::database(&sfa, &method, &args))

@@ -1,14 +1,37 @@
-"""Shared fixtures: an in-memory office with a manager (admin), two salespeople and a
-customer company with a person."""
+"""Shared fixtures: an office with a manager (admin), two salespeople and a customer
+company with a person.
+
+The office lives in a private in-memory database, or, when SFA_TEST_BACKEND=postgres and
+SFA_TEST_POSTGRES holds a libpq connection string, in a fresh tenant of that PostgreSQL
+database: the same tests check both stores."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 
 import sfa
+
+
+def fresh_database() -> sfa.Sfa:
+    """A new, empty database on the backend this run tests."""
+    if os.environ.get("SFA_TEST_BACKEND") == "postgres":
+        url = os.environ.get("SFA_TEST_POSTGRES")
+        if not url:
+            raise RuntimeError("SFA_TEST_BACKEND=postgres needs SFA_TEST_POSTGRES")
+        return sfa.Sfa.open_postgres(url, "py_" + uuid.uuid4().hex)
+    return sfa.Sfa.open_in_memory()
+
+
+@pytest.fixture
+def new_database() -> Callable[[], sfa.Sfa]:
+    """Makes further empty databases on this run's backend (a second office)."""
+    return fresh_database
 
 
 @dataclass
@@ -23,7 +46,7 @@ class Office:
 
 @pytest.fixture
 def office() -> Office:
-    db = sfa.Sfa.open_in_memory()
+    db = fresh_database()
     boss = db.create_first_admin(sfa.UserInput(name="部長 一郎", email="bucho@example.jp"))
     manager = db.session(boss.id)
     hanako = db.session(manager.add_user(sfa.UserInput(name="営業 花子", email="hanako@example.jp")).id)

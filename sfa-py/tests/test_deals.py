@@ -133,7 +133,7 @@ def test_line_amounts_round_and_out_of_range_totals_are_refused(office, catalog)
     assert office.db.check_stored_records() == []
 
 
-def test_the_csv_file_set_restores_into_an_empty_database(office, catalog):
+def test_the_csv_file_set_restores_into_an_empty_database(office, catalog, new_database):
     deal = office.hanako.add_deal(
         sfa.DealInput(
             company_id=office.company.id,
@@ -149,7 +149,7 @@ def test_the_csv_file_set_restores_into_an_empty_database(office, catalog):
         m.export_persons_csv(sfa.ExportOptions(include_archived=True)),
         m.export_deals_csv(),
     ]
-    db = sfa.Sfa.open_in_memory()
+    db = new_database()
     me = db.session(db.create_first_admin(sfa.UserInput(name="部長 一郎", email="bucho@example.jp")).id)
     me.import_users_csv(files[0])
     me.import_masters_csv(files[1])

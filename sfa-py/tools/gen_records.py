@@ -25,7 +25,7 @@ RECORDS = [
     "ForecastRequest", "ForecastRow", "ProductRow", "CategoryRow", "CampaignRow",
     "CalibrationRow", "RangeRequest", "ForecastRange", "TeamInput", "Team", "BoardRequest",
     "MemberBoard", "TeamBoard", "BusinessCard", "DuplicateHint", "CardPhone", "CardDraft",
-    "ImportOptions", "ExportOptions", "RecordProblem",
+    "ImportOptions", "ExportOptions", "RecordProblem", "IndexCheck",
 ]
 
 # Records a caller builds: every field gets a default.

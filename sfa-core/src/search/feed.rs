@@ -92,6 +92,22 @@ fn log_state(tx: &mut dyn ReadTx) -> Result<LogState> {
     })
 }
 
+/// The records (`c:<id>`, `p:<id>`) changed after `cursor`.
+pub(super) fn changed_since(
+    tx: &mut dyn ReadTx,
+    mut cursor: i64,
+) -> Result<std::collections::HashSet<String>> {
+    let mut keys = std::collections::HashSet::new();
+    loop {
+        let batch = tx.changes_since(cursor, CATCH_UP_BATCH)?;
+        let Some(last) = batch.last() else {
+            return Ok(keys);
+        };
+        cursor = last.seq;
+        keys.extend(batch.iter().map(change_key));
+    }
+}
+
 fn change_key(change: &IndexChange) -> String {
     match change.entity {
         Entity::Company => company_key(&change.id),

@@ -166,6 +166,10 @@ pub struct IndexCheck {
     pub stale: Vec<String>,
     /// The index's files fail their checksums (a damaged disk): rebuild it.
     pub damaged: bool,
+    /// Records written (by other handles or processes) while the check ran: they are
+    /// not compared, since the index may rightly hold their state of a moment before.
+    /// Check again once writes are quiet to compare every record.
+    pub changed_meanwhile: u64,
 }
 
 impl IndexCheck {
@@ -228,15 +232,22 @@ impl SearchIndex {
     /// it when it is new, belongs to another database or is from another version.
     pub fn open_dir(dir: &Path) -> Result<SearchIndex> {
         let (schema, fields) = Fields::schema();
-        let live = match Index::open_in_dir(dir) {
-            Ok(index) if index.schema() == schema => Live::new(index),
-            _ => Err(Error::Search(SearchError("no usable index".into()))),
+        let usable = |schema: &tantivy::schema::Schema| match Index::open_in_dir(dir) {
+            Ok(index) if index.schema() == *schema => Live::new(index).ok(),
+            _ => None,
         };
-        let live = match live {
-            Ok(live) => live,
-            // Missing, damaged or from another schema: start over. The database is the
-            // source of truth, so nothing is lost.
-            Err(_) => Live::new(fresh_dir(dir, schema)?)?,
+        let live = match usable(&schema) {
+            Some(live) => live,
+            None => {
+                // Missing, damaged or from another schema: start over, unless another
+                // process made it meanwhile (the lock serialises making it). The
+                // database is the source of truth, so nothing is lost.
+                let _lock = lock_dir(dir)?;
+                match usable(&schema) {
+                    Some(live) => live,
+                    None => Live::new(fresh_dir(dir, schema)?)?,
+                }
+            }
         };
         let id = feed::read_commit(&live.index)
             .map(|c| c.index_id)
@@ -279,7 +290,10 @@ impl SearchIndex {
     fn make_anew(&self) -> Result<()> {
         let (schema, _) = Fields::schema();
         let index = match &self.dir {
-            Some(dir) => fresh_dir(dir, schema)?,
+            Some(dir) => {
+                let _lock = lock_dir(dir)?;
+                fresh_dir(dir, schema)?
+            }
             None => Index::create_in_ram(schema),
         };
         let live = Live::new(index)?;
@@ -300,14 +314,18 @@ impl SearchIndex {
 
     /// Compares the committed index with the database: every company and person must
     /// have one document whose fingerprint matches the document its record makes now.
-    /// Queued changes not applied yet show as differences, so catch up first. Reads
-    /// every record and document: a diagnostic, not for every screen.
+    /// Queued changes not applied yet show as differences, so catch up first; records
+    /// changed after the index's cursor (by writers running meanwhile) are counted in
+    /// [`IndexCheck::changed_meanwhile`] and not compared. Reads every record and
+    /// document: a diagnostic, not for every screen.
     pub fn check(&self, store: &dyn Store) -> Result<IndexCheck> {
         guarded(|| self.check_unguarded(store))
     }
 
     fn check_unguarded(&self, store: &dyn Store) -> Result<IndexCheck> {
         let live = self.live();
+        // The cursor before the searcher: the searcher holds at least these changes.
+        let cursor = feed::read_commit(&live.index).map_or(0, |c| c.cursor);
         live.reader.reload()?;
         let searcher = live.reader.searcher();
         let mut indexed: HashMap<String, String> = HashMap::new();
@@ -328,13 +346,24 @@ impl SearchIndex {
             documents,
             ..IndexCheck::default()
         };
-        let mut compare = |key: String, digest: String| match indexed.remove(&key) {
-            None => check.missing.push(key),
-            Some(found) if found != digest => check.stale.push(key),
-            Some(_) => {}
-        };
         let mut records = 0u64;
         store.read(|tx| {
+            // Records changed after the cursor, read in the snapshot the records are.
+            let moving = feed::changed_since(tx, cursor)?;
+            for key in &moving {
+                indexed.remove(key);
+            }
+            let mut compare = |key: String, digest: String| {
+                if moving.contains(&key) {
+                    check.changed_meanwhile += 1;
+                    return;
+                }
+                match indexed.remove(&key) {
+                    None => check.missing.push(key),
+                    Some(found) if found != digest => check.stale.push(key),
+                    Some(_) => {}
+                }
+            };
             walk_companies(tx, true, |_, c| {
                 records += 1;
                 compare(
@@ -532,6 +561,21 @@ impl Live {
             .try_into()?;
         Ok(Live { index, reader })
     }
+}
+
+/// Holds the lock file beside an index directory (`<dir>.lock`), which processes take
+/// before they make the directory anew, so that one never deletes what another is in
+/// the middle of making. Released when the returned file is dropped.
+fn lock_dir(dir: &Path) -> Result<std::fs::File> {
+    let mut name = dir.as_os_str().to_owned();
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(name)?;
+    file.lock()?;
+    Ok(file)
 }
 
 /// An empty index in `dir`, whatever was there before.

@@ -166,6 +166,22 @@ class Sfa:
         assert native is not None
         return Sfa(native)
 
+    @staticmethod
+    def open_postgres(url: str, tenant: str) -> Sfa:
+        """Opens a team's tenant on PostgreSQL: the schema `tenant` (lowercase letters,
+        digits and `_`, created and migrated when missing) of the database at `url`, a
+        libpq connection string such as "host=/run/postgresql dbname=sfa user=sfa".
+
+        The search index lives in this process's memory, built from the tenant's data
+        now and caught up from its change log before every search, so writes made by
+        other processes and machines are found. A server that cannot be reached raises
+        UnavailableError; a bad tenant name raises ValidationError.
+        """
+        envelope, native = Native.open_postgres(url, tenant)
+        _unwrap(envelope)
+        assert native is not None
+        return Sfa(native)
+
     def _db(self, method: str, **args: Any) -> Any:
         return _unwrap(self._native.database(method, json.dumps(encode(args))))
 
@@ -203,6 +219,13 @@ class Sfa:
     def pending_search_changes(self) -> int:
         """How many record changes the search index has not applied yet."""
         return int(self._db("pending_search_changes"))
+
+    def check_search_index(self) -> _r.IndexCheck:
+        """Compares the search index, caught up first, with the database: every company
+        and person must have exactly its document (`missing`, `extra`, `stale` list the
+        differences) and the index's files must be whole (`damaged`)."""
+        result: _r.IndexCheck = decode(_r.IndexCheck, self._db("check_search_index"))
+        return result
 
     def check_stored_records(self) -> list[_r.RecordProblem]:
         """Every stored record that today's rules refuse (written by an older version

@@ -619,3 +619,14 @@ class RecordProblem:
     id: str
     field: str
     reason: str
+
+
+@dataclass
+class IndexCheck:
+    records: int
+    documents: int
+    missing: list[str]
+    extra: list[str]
+    stale: list[str]
+    damaged: bool
+    changed_meanwhile: int
