@@ -3,6 +3,8 @@
 //! (a) the in-memory weighted forecast by month x owner over a loaded dataset;
 //! (b) the same end to end from the SQLite database (stream the deals, build the
 //!     dataset, forecast);
+//! (c) the same end to end from a PostgreSQL tenant holding the same deals, when
+//!     `SFA_TEST_POSTGRES` names a server (see `benches/backends.rs` for starting one);
 //! and, in the same run, `benches/forecast_pandas.py` on the same deals: float64 groupby
 //! on a preloaded frame, exact `decimal.Decimal`, and read_csv / read_sql + groupby end
 //! to end. The library's rows are checked against pandas' exact Decimal result, group by
@@ -28,6 +30,7 @@ use sfa_core::forecast::{
 };
 use sfa_core::model::Clock;
 use sfa_core::store::Store;
+use sfa_core::store::postgres::{PostgresOptions, PostgresStore, testing};
 use sfa_core::store::sqlite::SqliteStore;
 use sfa_core::{
     CampaignInput, CompanyInput, ConfidenceInput, Deal, DealId, DealLine, DealStatus, Decimal,
@@ -64,9 +67,15 @@ fn main() {
     let last = NaiveDate::from_ymd_opt(2027, 12, 31).expect("date");
 
     let t = Instant::now();
-    let (sfa, admin, masters) = setup(&db, &clock);
+    let opened = Sfa::open(&db).expect("open");
+    let (sfa, admin, masters) = setup(opened, &clock);
     let deals = generate(n, &masters, first);
-    store(&db, &deals, &masters, &clock);
+    store(
+        &SqliteStore::open(&db).expect("store"),
+        &deals,
+        &masters,
+        &clock,
+    );
     write_csv(&dir, &deals, &masters);
     let dataset = build_dataset(&deals, &masters);
     println!(
@@ -115,6 +124,44 @@ fn main() {
         ms(times[0])
     );
     assert_eq!(db_rows, rows, "the database path gives the in-memory rows");
+
+    // (c) end to end from PostgreSQL, same deals
+    match testing::url() {
+        Some(url) => {
+            let tenant = testing::fresh_tenant();
+            let t = Instant::now();
+            let opened = Sfa::open_postgres(&url, &tenant).expect("open tenant");
+            let (_, pg_admin, pg_masters) = setup(opened, &clock);
+            let pg = PostgresStore::open(&url, &tenant, PostgresOptions::default()).expect("store");
+            store(&pg, &deals, &pg_masters, &clock);
+            println!(
+                "    (the same deals written to a PostgreSQL tenant in {:.1} s)",
+                t.elapsed().as_secs_f64()
+            );
+            let mut times = Vec::new();
+            let mut pg_rows = Vec::new();
+            for _ in 0..3 {
+                let t = Instant::now();
+                let sfa = Sfa::open_postgres(&url, &tenant).expect("open tenant");
+                let me = sfa.session(pg_admin).expect("session");
+                pg_rows = me.forecast(&request).expect("forecast");
+                times.push(t.elapsed());
+            }
+            let c = median(&mut times);
+            println!(
+                "(c) end to end from PostgreSQL (open, stream, build, forecast): median {:.0} ms, best {:.0} ms over 3 runs ({:.1}x SQLite's)",
+                ms(c),
+                ms(times[0]),
+                ms(c) / ms(b)
+            );
+            assert_eq!(
+                relabel(pg_rows, &pg_masters, &masters),
+                rows,
+                "PostgreSQL gives the same rows"
+            );
+        }
+        None => println!("(c) from PostgreSQL: not measured (SFA_TEST_POSTGRES is not set)"),
+    }
 
     // pandas, same run
     let python = std::env::var("SFA_BENCH_PYTHON").unwrap_or_else(|_| "python3".into());
@@ -209,10 +256,25 @@ struct Masters {
     company: sfa_core::CompanyId,
 }
 
-fn setup(db: &Path, clock: &ManualClock) -> (Sfa, UserId, Masters) {
-    let sfa = Sfa::open(db)
-        .expect("open")
-        .with_clock(Arc::new(clock.clone()));
+/// The forecast rows of one database with its owners' ids swapped for the other's
+/// (the same generated owner has a different id in each database).
+fn relabel(mut rows: Vec<ForecastRow>, from: &Masters, to: &Masters) -> Vec<ForecastRow> {
+    let ids: HashMap<String, String> = from
+        .owners
+        .iter()
+        .zip(&to.owners)
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    for row in &mut rows {
+        if let Some(owner) = row.owner.take() {
+            row.owner = Some(ids.get(&owner).cloned().unwrap_or(owner));
+        }
+    }
+    rows
+}
+
+fn setup(sfa: Sfa, clock: &ManualClock) -> (Sfa, UserId, Masters) {
+    let sfa = sfa.with_clock(Arc::new(clock.clone()));
     let admin = sfa
         .create_first_admin(&UserInput::admin("ベンチ 部長", "bench@example.jp"))
         .expect("admin");
@@ -369,9 +431,7 @@ fn generate(n: usize, m: &Masters, first: NaiveDate) -> Vec<Gen> {
         .collect()
 }
 
-fn store(db: &Path, deals: &[Gen], m: &Masters, clock: &ManualClock) {
-    let store = SqliteStore::open(db).expect("store");
-    let store: &dyn Store = &store;
+fn store(store: &dyn Store, deals: &[Gen], m: &Masters, clock: &ManualClock) {
     let now = clock.now();
     store
         .write(|tx| {

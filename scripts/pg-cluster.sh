@@ -6,6 +6,10 @@
 #                                             # string is "host=$dir user=postgres dbname=postgres"
 #   bash scripts/pg-cluster.sh stop "$dir"    # stops the server and removes the directory
 #
+# Tests run with fsync off (a crash of the test machine loses nothing that matters);
+# `start --durable` keeps PostgreSQL's defaults (fsync, synchronous_commit on), as the
+# benchmarks need to compare it fairly with SQLite's synchronous=FULL.
+#
 # initdb refuses to run as root: as root, the cluster runs as the `postgres` user.
 # Installs Debian's postgresql package first when no server binaries are found.
 set -euo pipefail
@@ -37,13 +41,15 @@ as_owner() {
 
 case "${1:-}" in
   start)
+    sync="-c fsync=off"
+    if [ "${2:-}" = "--durable" ]; then sync=""; fi
     bin=$(bin_dir)
     dir=$(mktemp -d /tmp/sfa-pg.XXXXXX)
     chmod 755 "$dir"
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C -A trust >/dev/null
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-      -o "-c listen_addresses='' -c unix_socket_directories=$dir -c max_connections=200 -c fsync=off" \
+      -o "-c listen_addresses='' -c unix_socket_directories=$dir -c max_connections=200 $sync" \
       start >/dev/null
     echo "$dir"
     ;;
@@ -54,7 +60,7 @@ case "${1:-}" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: pg-cluster.sh start | stop DIR" >&2
+    echo "usage: pg-cluster.sh start [--durable] | stop DIR" >&2
     exit 2
     ;;
 esac

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod crash;
 pub mod forecast_cli;
 pub mod fuzz;
+pub mod history;
 pub mod office;
 pub mod search_eval;
 pub mod team;

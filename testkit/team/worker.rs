@@ -16,7 +16,8 @@
 //!
 //! Usage: `sfa-team-worker <worker number> <rounds> sqlite <path>` or
 //! `sfa-team-worker <worker number> <rounds> postgres <tenant>` (the URL in
-//! `SFA_TEST_POSTGRES`).
+//! `SFA_TEST_POSTGRES`), and `writes-only` last to leave out the searches, the
+//! deliveries and the check (the write-throughput benchmark, `benches/backends.rs`).
 
 use chrono::{Duration, Utc};
 use sfa_core::{
@@ -27,8 +28,9 @@ use sfa_testkit::team::{MANAGER_EMAIL, SHARED_COMPANY};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let parsed = match args.as_slice() {
-        [worker, rounds, backend, location] => worker
+    let writes_only = args.get(4).map(String::as_str) == Some("writes-only");
+    let parsed = match args.get(..4) {
+        Some([worker, rounds, backend, location]) if args.len() == 4 || writes_only => worker
             .parse::<u64>()
             .ok()
             .zip(rounds.parse::<u64>().ok())
@@ -36,10 +38,17 @@ fn main() {
         _ => None,
     };
     let Some((worker, rounds, backend, location)) = parsed else {
-        eprintln!("usage: sfa-team-worker <worker> <rounds> sqlite <path> | postgres <tenant>");
+        eprintln!(
+            "usage: sfa-team-worker <worker> <rounds> (sqlite <path> | postgres <tenant>) [writes-only]"
+        );
         std::process::exit(2);
     };
-    if let Err(e) = open(backend, location).and_then(|sfa| run(&sfa, worker, rounds)) {
+    let day = Day {
+        worker,
+        rounds,
+        writes_only,
+    };
+    if let Err(e) = open(backend, location).and_then(|sfa| day.run(&sfa)) {
         eprintln!("worker {worker}: {e}");
         std::process::exit(1);
     }
@@ -61,78 +70,98 @@ fn text<T>(r: sfa_core::Result<T>) -> Result<T, String> {
     r.map_err(|e| e.to_string())
 }
 
-fn run(sfa: &Sfa, worker: u64, rounds: u64) -> Result<(), String> {
-    // Every process tries the bootstrap at once: exactly one may win.
-    match sfa.create_first_admin(&UserInput::admin("部長 一郎", MANAGER_EMAIL)) {
-        Ok(admin) => {
-            println!("admin {}", admin.id);
-            let manager = text(sfa.session(admin.id))?;
-            let shared = text(manager.add_company(&CompanyInput::named(SHARED_COMPANY)))?;
-            println!("company {}", shared.id);
-        }
-        Err(Error::PermissionDenied { .. }) => {}
-        Err(e) => return Err(format!("bootstrap: {e}")),
-    }
-    let manager = text(sfa.session_by_email(MANAGER_EMAIL))?;
-    let me = text(manager.add_user(&UserInput::member(
-        format!("営業 {worker}号"),
-        format!("sales{worker}@example.jp"),
-    )))?;
-    let me = text(sfa.session(me.id))?;
-    let shared = shared_company(&manager)?;
+/// One process's part of the team's day.
+struct Day {
+    worker: u64,
+    rounds: u64,
+    writes_only: bool,
+}
 
-    for round in 0..rounds {
-        let name = format!(
-            "{}工業{worker}の{round}",
-            ["北辰", "南海", "東邦", "西京"][worker as usize % 4]
-        );
-        let company = text(me.add_company(&CompanyInput::named(name.clone())))?;
-        println!("company {}", company.id);
-        let person = text(me.add_person(&PersonInput::named(
-            company.id,
-            format!("担当 {worker}の{round}"),
+impl Day {
+    fn run(&self, sfa: &Sfa) -> Result<(), String> {
+        let Day {
+            worker,
+            rounds,
+            writes_only,
+        } = *self;
+        // Every process tries the bootstrap at once: exactly one may win.
+        match sfa.create_first_admin(&UserInput::admin("部長 一郎", MANAGER_EMAIL)) {
+            Ok(admin) => {
+                println!("admin {}", admin.id);
+                let manager = text(sfa.session(admin.id))?;
+                let shared = text(manager.add_company(&CompanyInput::named(SHARED_COMPANY)))?;
+                println!("company {}", shared.id);
+            }
+            Err(Error::PermissionDenied { .. }) => {}
+            Err(e) => return Err(format!("bootstrap: {e}")),
+        }
+        let manager = text(sfa.session_by_email(MANAGER_EMAIL))?;
+        let me = text(manager.add_user(&UserInput::member(
+            format!("営業 {worker}号"),
+            format!("sales{worker}@example.jp"),
         )))?;
-        println!("person {}", person.id);
+        let me = text(sfa.session(me.id))?;
+        let shared = shared_company(&manager)?;
 
-        let start = Utc::now() - Duration::hours(2);
-        let call = InteractionInput {
-            company_id: company.id,
-            kind: InteractionKind::Call,
-            purpose: "導入のご相談".into(),
-            starts_at: start,
-            ends_at: start + Duration::minutes(30),
-            participant_ids: vec![me.user_id()],
-            person_ids: vec![person.id],
-            location: None,
-            notes: None,
-        };
-        let report = ReportInput {
-            report_to: Some(manager.user_id()),
-            ..ReportInput::outcome("見積を依頼された")
-        };
-        let logged = text(me.log_interaction(&call, &report))?;
-        println!("report {}", logged.id);
+        for round in 0..rounds {
+            let name = format!(
+                "{}工業{worker}の{round}",
+                ["北辰", "南海", "東邦", "西京"][worker as usize % 4]
+            );
+            let company = text(me.add_company(&CompanyInput::named(name.clone())))?;
+            println!("company {}", company.id);
+            let person = text(me.add_person(&PersonInput::named(
+                company.id,
+                format!("担当 {worker}の{round}"),
+            )))?;
+            println!("person {}", person.id);
 
-        println!("shared {}", rename_shared(&me, shared, worker, round)?);
+            let start = Utc::now() - Duration::hours(2);
+            let call = InteractionInput {
+                company_id: company.id,
+                kind: InteractionKind::Call,
+                purpose: "導入のご相談".into(),
+                starts_at: start,
+                ends_at: start + Duration::minutes(30),
+                participant_ids: vec![me.user_id()],
+                person_ids: vec![person.id],
+                location: None,
+                notes: None,
+            };
+            let report = ReportInput {
+                report_to: Some(manager.user_id()),
+                ..ReportInput::outcome("見積を依頼された")
+            };
+            let logged = text(me.log_interaction(&call, &report))?;
+            println!("report {}", logged.id);
 
-        let hits = text(me.search(&SearchRequest::new(&name)))?;
-        if !hits.iter().any(|h| h.id == company.id.to_string()) {
-            return Err(format!(
-                "round {round}: its own committed company was not found"
-            ));
+            println!("shared {}", rename_shared(&me, shared, worker, round)?);
+            if writes_only {
+                continue;
+            }
+
+            let hits = text(me.search(&SearchRequest::new(&name)))?;
+            if !hits.iter().any(|h| h.id == company.id.to_string()) {
+                return Err(format!(
+                    "round {round}: its own committed company was not found"
+                ));
+            }
+            if round % 4 == 3 {
+                deliver(&manager)?;
+            }
         }
-        if round % 4 == 3 {
-            deliver(&manager)?;
+        if writes_only {
+            return Ok(());
         }
-    }
-    deliver(&manager)?;
+        deliver(&manager)?;
 
-    let check = text(sfa.check_search_index())?;
-    if !check.is_consistent() {
-        return Err(format!("the index disagrees with the database: {check:?}"));
+        let check = text(sfa.check_search_index())?;
+        if !check.is_consistent() {
+            return Err(format!("the index disagrees with the database: {check:?}"));
+        }
+        println!("checked {}", check.records);
+        Ok(())
     }
-    println!("checked {}", check.records);
-    Ok(())
 }
 
 /// The shared company, once the bootstrap winner has made it.

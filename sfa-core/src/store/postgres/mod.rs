@@ -234,11 +234,31 @@ pub(super) fn pg_error(e: postgres::Error) -> Error {
         Some("57014") => Error::Timeout,
         Some("40001" | "40P01" | "55P03") => Error::Busy,
         Some(code) if code.starts_with("08") || code.starts_with("57P") => Error::Unavailable,
-        Some(_) => Error::Storage(StorageError::new(e)),
+        Some(_) => Error::Storage(without_values(&e)),
         // No SQLSTATE: the connection itself failed (refused, reset, timed out).
         None if e.as_db_error().is_none() && is_connection_failure(&e) => Error::Unavailable,
         None => Error::Storage(StorageError::new(e)),
     }
+}
+
+/// A server error in words that carry no customer data: the server's message and its
+/// DETAIL may quote values (a duplicate e-mail address, a malformed input), so only the
+/// SQLSTATE and the names of the table, column and constraint are kept.
+fn without_values(e: &postgres::Error) -> StorageError {
+    let Some(db) = e.as_db_error() else {
+        return StorageError::message("PostgreSQL error");
+    };
+    let mut text = format!("PostgreSQL error {}", db.code().code());
+    for (what, name) in [
+        ("table", db.table()),
+        ("column", db.column()),
+        ("constraint", db.constraint()),
+    ] {
+        if let Some(name) = name {
+            text.push_str(&format!(", {what} {name}"));
+        }
+    }
+    StorageError::message(text)
 }
 
 fn is_connection_failure(e: &postgres::Error) -> bool {
@@ -350,6 +370,40 @@ mod tests {
             let err = PostgresStore::open("host=/nonexistent", bad, PostgresOptions::default());
             assert!(matches!(err, Err(Error::Validation(_))), "{bad:?}: {err:?}");
         }
+    }
+
+    #[test]
+    fn server_errors_never_quote_the_values_they_refused() {
+        let Some(url) = testing::url() else {
+            eprintln!("skipped: SFA_TEST_POSTGRES is not set");
+            return;
+        };
+        let store = PostgresStore::open(&url, &testing::fresh_tenant(), PostgresOptions::default())
+            .expect("tenant");
+        let store: &dyn Store = &store;
+        let now = chrono::Utc::now();
+        let user = |id| crate::model::User {
+            id,
+            name: "秘密 花子".into(),
+            email: "secret.hanako@example.jp".into(),
+            role: crate::Role::Admin,
+            active: true,
+            created_at: now,
+            created_by: id,
+            updated_at: now,
+            updated_by: id,
+            version: 1,
+        };
+        store
+            .write(|tx| tx.insert_user(&user(crate::UserId::new())))
+            .expect("first");
+        // The same e-mail again, past the workflow's own check: the server refuses it.
+        let err = store
+            .write(|tx| tx.insert_user(&user(crate::UserId::new())))
+            .expect_err("a duplicate e-mail");
+        let text = err.to_string();
+        assert!(text.contains("23505"), "{text}");
+        assert!(!text.contains("secret") && !text.contains("秘密"), "{text}");
     }
 
     #[test]
