@@ -12,6 +12,26 @@ use crate::model::{
     MasterKind, ProductId, StageId, UserId,
 };
 
+/// Where a kind of master lives in the SQL stores (they share one schema): its table,
+/// the column `find_master` matches, and the order `list_masters` gives.
+pub(crate) struct MasterTable {
+    pub(crate) name: &'static str,
+    pub(crate) key: &'static str,
+    pub(crate) order: &'static str,
+}
+
+/// The [`MasterTable`] of a kind.
+pub(crate) fn master_table(kind: MasterKind) -> MasterTable {
+    let (name, key, order) = match kind {
+        MasterKind::Campaign => ("campaigns", "name", "starts_on, name, id"),
+        MasterKind::Stage => ("stages", "name", "position, id"),
+        MasterKind::Confidence => ("confidences", "label", "percentage DESC, label, id"),
+        MasterKind::ProductCategory => ("product_categories", "name", "name, id"),
+        MasterKind::Product => ("products", "code", "code, id"),
+    };
+    MasterTable { name, key, order }
+}
+
 /// Which deals to list; every list is ordered by (sort key, id), see
 /// [`Deal::sort_key`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

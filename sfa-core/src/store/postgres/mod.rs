@@ -121,7 +121,7 @@ impl PostgresStore {
             options,
             idle: Mutex::new(Vec::new()),
         };
-        let mut conn = store.connect(false)?;
+        let mut conn = store.connect()?;
         migrate(&mut conn.client, tenant)?;
         store.put(conn);
         Ok(store)
@@ -144,19 +144,12 @@ impl PostgresStore {
             .map_err(pg_error)
     }
 
-    /// A new connection in the tenant's schema (which `migrate` creates first).
-    fn connect(&self, schema_exists: bool) -> Result<Conn> {
+    /// A new connection in the tenant's schema (which `migrate` creates on open).
+    fn connect(&self) -> Result<Conn> {
         let mut client = self.config.connect(NoTls).map_err(pg_error)?;
         let timeout = self.options.statement_timeout.as_millis();
         let schema = &self.tenant;
-        let setup = if schema_exists {
-            format!("SET search_path TO \"{schema}\"; SET statement_timeout = {timeout}")
-        } else {
-            format!(
-                "CREATE SCHEMA IF NOT EXISTS \"{schema}\"; SET search_path TO \"{schema}\"; \
-                 SET statement_timeout = {timeout}"
-            )
-        };
+        let setup = format!("SET search_path TO \"{schema}\"; SET statement_timeout = {timeout}");
         client.batch_execute(&setup).map_err(pg_error)?;
         Ok(Conn {
             client,
@@ -172,7 +165,7 @@ impl PostgresStore {
             .pop();
         match idle {
             Some(conn) if !conn.client.is_closed() => Ok(conn),
-            _ => self.connect(true),
+            _ => self.connect(),
         }
     }
 
@@ -188,14 +181,19 @@ impl PostgresStore {
     }
 }
 
-/// Brings the tenant's schema to the newest version, under a transaction-scoped
-/// advisory lock so that processes opening at once migrate once.
+/// Creates the tenant's schema when missing and brings it to the newest version, under
+/// a transaction-scoped advisory lock so that processes opening at once create and
+/// migrate it once (`CREATE SCHEMA IF NOT EXISTS` alone races: two creators can both
+/// miss the schema and one then fails on the catalog's unique index).
 fn migrate(client: &mut Client, tenant: &str) -> Result<()> {
     let mut tx = client.transaction().map_err(pg_error)?;
     tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&tenant])
         .map_err(pg_error)?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)")
-        .map_err(pg_error)?;
+    tx.batch_execute(&format!(
+        "CREATE SCHEMA IF NOT EXISTS \"{tenant}\"; SET search_path TO \"{tenant}\"; \
+         CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)"
+    ))
+    .map_err(pg_error)?;
     let current: Option<i32> = tx
         .query_opt("SELECT version FROM schema_version", &[])
         .map_err(pg_error)?
@@ -370,6 +368,37 @@ mod tests {
             let err = PostgresStore::open("host=/nonexistent", bad, PostgresOptions::default());
             assert!(matches!(err, Err(Error::Validation(_))), "{bad:?}: {err:?}");
         }
+    }
+
+    #[test]
+    fn a_tenant_opened_by_many_at_once_is_created_once() {
+        let Some(url) = testing::url() else {
+            eprintln!("skipped: SFA_TEST_POSTGRES is not set");
+            return;
+        };
+        // The race is narrow: open twenty fresh tenants, eight at once each.
+        for _ in 0..20 {
+            let tenant = testing::fresh_tenant();
+            open_at_once(&url, &tenant, 8);
+        }
+    }
+
+    fn open_at_once(url: &str, tenant: &str, n: usize) {
+        let start = std::sync::Barrier::new(n);
+        std::thread::scope(|s| {
+            let opening: Vec<_> = (0..n)
+                .map(|_| {
+                    s.spawn(|| {
+                        start.wait();
+                        PostgresStore::open(url, tenant, PostgresOptions::default()).map(drop)
+                    })
+                })
+                .collect();
+            for o in opening {
+                let opened = o.join().expect("no panic");
+                assert!(opened.is_ok(), "{opened:?}");
+            }
+        });
     }
 
     #[test]

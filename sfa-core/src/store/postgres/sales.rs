@@ -11,55 +11,44 @@ use crate::error::{Entity, Error, Reason, Result};
 use crate::model::{
     Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId, UserId,
 };
+use crate::store::sales::{MasterTable, master_table};
 use crate::store::{
     DealScan, DealsOf, MasterKind, RecordProblem, SalesReadTx, SalesWriteTx, Scanned,
 };
 
 /// Where a kind of master lives and how it is read.
 struct Table {
-    name: &'static str,
+    sql: MasterTable,
     columns: &'static str,
-    /// The column `find_master` matches.
-    key: &'static str,
-    order: &'static str,
     from_row: fn(&Row) -> Result<Master, String>,
 }
 
 fn table(kind: MasterKind) -> Table {
+    let sql = master_table(kind);
     match kind {
         MasterKind::Campaign => Table {
-            name: "campaigns",
+            sql,
             columns: CAMPAIGN_COLUMNS,
-            key: "name",
-            order: "starts_on, name, id",
             from_row: |r| campaign_from_row(r).map(Master::Campaign),
         },
         MasterKind::Stage => Table {
-            name: "stages",
+            sql,
             columns: STAGE_COLUMNS,
-            key: "name",
-            order: "position, id",
             from_row: |r| stage_from_row(r).map(Master::Stage),
         },
         MasterKind::Confidence => Table {
-            name: "confidences",
+            sql,
             columns: CONFIDENCE_COLUMNS,
-            key: "label",
-            order: "percentage DESC, label, id",
             from_row: |r| confidence_from_row(r).map(Master::Confidence),
         },
         MasterKind::ProductCategory => Table {
-            name: "product_categories",
+            sql,
             columns: CATEGORY_COLUMNS,
-            key: "name",
-            order: "name, id",
             from_row: |r| category_from_row(r).map(Master::ProductCategory),
         },
         MasterKind::Product => Table {
-            name: "products",
+            sql,
             columns: PRODUCT_COLUMNS,
-            key: "code",
-            order: "code, id",
             from_row: |r| product_from_row(r).map(Master::Product),
         },
     }
@@ -227,7 +216,7 @@ impl SalesReadTx for PgTx<'_, '_> {
         let t = table(id.kind());
         let uuid = master_uuid(id);
         self.record(
-            &format!("SELECT {} FROM {} WHERE id = $1", t.columns, t.name),
+            &format!("SELECT {} FROM {} WHERE id = $1", t.columns, t.sql.name),
             &[&uuid],
             t.from_row,
         )
@@ -236,7 +225,10 @@ impl SalesReadTx for PgTx<'_, '_> {
     fn list_masters(&mut self, kind: MasterKind) -> Result<Vec<Master>> {
         let t = table(kind);
         self.records(
-            &format!("SELECT {} FROM {} ORDER BY {}", t.columns, t.name, t.order),
+            &format!(
+                "SELECT {} FROM {} ORDER BY {}",
+                t.columns, t.sql.name, t.sql.order
+            ),
             &[],
             t.from_row,
         )
@@ -245,7 +237,10 @@ impl SalesReadTx for PgTx<'_, '_> {
     fn find_master(&mut self, kind: MasterKind, name: &str) -> Result<Option<Master>> {
         let t = table(kind);
         self.record(
-            &format!("SELECT {} FROM {} WHERE {} = $1", t.columns, t.name, t.key),
+            &format!(
+                "SELECT {} FROM {} WHERE {} = $1",
+                t.columns, t.sql.name, t.sql.key
+            ),
             &[&name],
             t.from_row,
         )
@@ -370,14 +365,14 @@ impl SalesReadTx for PgTx<'_, '_> {
 impl SalesWriteTx for PgTx<'_, '_> {
     fn insert_master(&mut self, master: &Master) -> Result<()> {
         let t = table(master.id().kind());
-        self.insert(t.name, master_values(master))
+        self.insert(t.sql.name, master_values(master))
     }
 
     fn update_master(&mut self, master: &Master, expected_version: i64) -> Result<()> {
         let id = master.id();
         let t = table(id.kind());
         self.update(
-            t.name,
+            t.sql.name,
             id.entity(),
             id.to_string(),
             master_values(master),
@@ -388,7 +383,10 @@ impl SalesWriteTx for PgTx<'_, '_> {
     fn delete_master(&mut self, id: MasterId) -> Result<()> {
         let t = table(id.kind());
         let uuid = master_uuid(id);
-        let deleted = self.execute(&format!("DELETE FROM {} WHERE id = $1", t.name), &[&uuid])?;
+        let deleted = self.execute(
+            &format!("DELETE FROM {} WHERE id = $1", t.sql.name),
+            &[&uuid],
+        )?;
         if deleted == 0 {
             return Err(Error::not_found(id.entity(), id));
         }

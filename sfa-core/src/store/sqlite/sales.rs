@@ -13,55 +13,44 @@ use super::activity_rows::Day;
 use crate::model::{
     Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId, UserId,
 };
+use crate::store::sales::{MasterTable, master_table};
 use crate::store::{
     DealScan, DealsOf, MasterKind, RecordProblem, SalesReadTx, SalesWriteTx, Scanned,
 };
 
 /// Where a kind of master lives and how it is read.
 struct Table {
-    name: &'static str,
+    sql: MasterTable,
     columns: &'static str,
-    /// The column `find_master` matches.
-    key: &'static str,
-    order: &'static str,
     from_row: fn(&Row<'_>) -> rusqlite::Result<Master>,
 }
 
 fn table(kind: MasterKind) -> Table {
+    let sql = master_table(kind);
     match kind {
         MasterKind::Campaign => Table {
-            name: "campaigns",
+            sql,
             columns: CAMPAIGN_COLUMNS,
-            key: "name",
-            order: "starts_on, name, id",
             from_row: |r| campaign_from_row(r).map(Master::Campaign),
         },
         MasterKind::Stage => Table {
-            name: "stages",
+            sql,
             columns: STAGE_COLUMNS,
-            key: "name",
-            order: "position, id",
             from_row: |r| stage_from_row(r).map(Master::Stage),
         },
         MasterKind::Confidence => Table {
-            name: "confidences",
+            sql,
             columns: CONFIDENCE_COLUMNS,
-            key: "label",
-            order: "percentage DESC, label, id",
             from_row: |r| confidence_from_row(r).map(Master::Confidence),
         },
         MasterKind::ProductCategory => Table {
-            name: "product_categories",
+            sql,
             columns: CATEGORY_COLUMNS,
-            key: "name",
-            order: "name, id",
             from_row: |r| category_from_row(r).map(Master::ProductCategory),
         },
         MasterKind::Product => Table {
-            name: "products",
+            sql,
             columns: PRODUCT_COLUMNS,
-            key: "code",
-            order: "code, id",
             from_row: |r| product_from_row(r).map(Master::Product),
         },
     }
@@ -124,14 +113,17 @@ impl SqliteTx<'_> {
 impl SalesReadTx for SqliteTx<'_> {
     fn get_master(&mut self, id: MasterId) -> Result<Option<Master>> {
         let t = table(id.kind());
-        let sql = format!("SELECT {} FROM {} WHERE id = ?", t.columns, t.name);
+        let sql = format!("SELECT {} FROM {} WHERE id = ?", t.columns, t.sql.name);
         let mut stmt = self.conn().prepare_cached(&sql)?;
         Ok(stmt.query_row([id.to_string()], t.from_row).optional()?)
     }
 
     fn list_masters(&mut self, kind: MasterKind) -> Result<Vec<Master>> {
         let t = table(kind);
-        let sql = format!("SELECT {} FROM {} ORDER BY {}", t.columns, t.name, t.order);
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            t.columns, t.sql.name, t.sql.order
+        );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([], t.from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -139,7 +131,10 @@ impl SalesReadTx for SqliteTx<'_> {
 
     fn find_master(&mut self, kind: MasterKind, name: &str) -> Result<Option<Master>> {
         let t = table(kind);
-        let sql = format!("SELECT {} FROM {} WHERE {} = ?", t.columns, t.name, t.key);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} = ?",
+            t.columns, t.sql.name, t.sql.key
+        );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         Ok(stmt.query_row([name], t.from_row).optional()?)
     }
@@ -352,7 +347,7 @@ fn read_scan(r: &Row<'_>, scan: &mut DealScan) -> std::result::Result<(), &'stat
 impl SalesWriteTx for SqliteTx<'_> {
     fn insert_master(&mut self, master: &Master) -> Result<()> {
         let t = table(master.id().kind());
-        self.insert(&insert_sql(t.name, t.columns), |run| {
+        self.insert(&insert_sql(t.sql.name, t.columns), |run| {
             master_params(master, 0, run)
         })
     }
@@ -361,9 +356,9 @@ impl SalesWriteTx for SqliteTx<'_> {
         let id = master.id();
         let t = table(id.kind());
         self.update(
-            &update_sql(t.name, t.columns),
+            &update_sql(t.sql.name, t.columns),
             id.entity(),
-            t.name,
+            t.sql.name,
             id.to_string(),
             expected_version,
             |run| master_params(master, expected_version, run),
@@ -374,7 +369,7 @@ impl SalesWriteTx for SqliteTx<'_> {
         let t = table(id.kind());
         let deleted = self
             .conn()
-            .prepare_cached(&format!("DELETE FROM {} WHERE id = ?", t.name))?
+            .prepare_cached(&format!("DELETE FROM {} WHERE id = ?", t.sql.name))?
             .execute([id.to_string()])?;
         if deleted == 0 {
             return Err(Error::not_found(id.entity(), id));
