@@ -46,13 +46,14 @@ impl SqliteStore {
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let unclean = super::left_unclean(path);
             let conn = Connection::open_with_flags(path, flags)?;
             let readers = Readers::new(path.to_path_buf(), Some(key.to_string()));
             // A wrong key is reported as an error, not logged to the app's stderr.
             conn.query_row("PRAGMA cipher_log_level = NONE", [], |_| Ok(()))?;
             apply_key(&conn, "key", key)?;
             conn.pragma_update(None, "temp_store", "MEMORY")?;
-            match Self::init(conn, Some(readers)) {
+            match Self::init(conn, Some(readers), unclean) {
                 Err(crate::Error::NotADatabase) => Err(crate::Error::WrongKey),
                 Ok(mut store) => {
                     store.encrypted = true;

@@ -66,18 +66,20 @@ impl SqliteStore {
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let unclean = left_unclean(path);
             let conn = Connection::open_with_flags(path, flags)?;
-            Self::init(conn, Some(Readers::new(path.to_path_buf(), None)))
+            Self::init(conn, Some(Readers::new(path.to_path_buf(), None)), unclean)
         })
     }
 
     /// A private in-memory database, gone when the store is dropped.
     pub fn open_in_memory() -> Result<SqliteStore> {
-        Self::init(Connection::open_in_memory()?, None)
+        Self::init(Connection::open_in_memory()?, None, false)
     }
 
-    /// Checks and migrates the database on `conn`; `readers` is given for a file.
-    fn init(mut conn: Connection, readers: Option<Readers>) -> Result<SqliteStore> {
+    /// Checks and migrates the database on `conn`; `readers` is given for a file, and
+    /// `unclean` when its last close was not clean (see [`left_unclean`]).
+    fn init(mut conn: Connection, readers: Option<Readers>, unclean: bool) -> Result<SqliteStore> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Read before anything writes: a non-database file or a newer schema is refused
         // with the file untouched.
@@ -91,9 +93,10 @@ impl SqliteStore {
         }
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
-        // Damaged pages anywhere in the file (a failing disk, a copy cut short) are
-        // found now, before a write could go into such a file (about 0.1 s per 160 MB).
-        let damaged = readers.is_some() && !intact(&conn)?;
+        // Damaged pages anywhere in the file (a failing disk, a crash mid-write) are
+        // looked for now, before a write could go into such a file, when the file was
+        // not closed cleanly or has not been checked lately (see FULL_CHECK_DAYS).
+        let damaged = readers.is_some() && (unclean || check_is_due(&conn)) && !checked(&conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             readers,
@@ -116,15 +119,56 @@ impl SqliteStore {
     }
 }
 
-/// True when `PRAGMA quick_check` finds the file whole.
-fn intact(conn: &Connection) -> Result<bool> {
-    match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
-        Ok(answer) => Ok(answer == "ok"),
+/// A file that was closed cleanly and checked within this many days opens without
+/// reading every page (`PRAGMA quick_check` reads the whole file: about 0.9 s for a
+/// database of a million deals); one left unclean, or checked longer ago, is checked.
+/// Damage that a statement meets later marks the file damaged all the same.
+pub const FULL_CHECK_DAYS: i64 = 7;
+
+/// True when the last close of the file at `path` was not clean: its write-ahead log
+/// was left behind with content (a crash or a power loss, or another process has the
+/// file open). The last connection to close a database checkpoints and removes it.
+fn left_unclean(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(std::path::PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+}
+
+/// When the file's pages were last found whole (`meta.pages_checked_at`).
+const CHECKED_AT: &str = "pages_checked_at";
+
+/// True unless the file's pages were found whole within [`FULL_CHECK_DAYS`].
+fn check_is_due(conn: &Connection) -> bool {
+    let last: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [CHECKED_AT], |r| {
+            r.get(0)
+        })
+        .ok();
+    let Some(last) = last.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) else {
+        return true;
+    };
+    let age = chrono::Utc::now().signed_duration_since(last);
+    age < chrono::Duration::zero() || age > chrono::Duration::days(FULL_CHECK_DAYS)
+}
+
+/// Runs `PRAGMA quick_check` over every page; true when it finds the file whole, which
+/// is then recorded.
+fn checked(conn: &Connection) -> Result<bool> {
+    let whole = match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
+        Ok(answer) => answer == "ok",
         Err(e) => match Error::from(e) {
-            Error::NotADatabase => Ok(false),
-            other => Err(other),
+            Error::NotADatabase => false,
+            other => return Err(other),
         },
+    };
+    if whole {
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [CHECKED_AT, &chrono::Utc::now().to_rfc3339()],
+        )?;
     }
+    Ok(whole)
 }
 
 /// Runs an open of `path`; when it is refused and the file did not exist before, the
@@ -165,7 +209,14 @@ impl From<rusqlite::Error> for Error {
 impl Store for SqliteStore {
     fn read_tx(&self, f: &mut dyn FnMut(&mut dyn ReadTx) -> Result<()>) -> Result<()> {
         if let Some(readers) = &self.readers {
-            return readers.read(f);
+            return match readers.read(f) {
+                // A damaged page met by a read: no further write goes into this file.
+                Err(Error::NotADatabase) => {
+                    self.damaged.store(true, Ordering::SeqCst);
+                    Err(Error::Damaged)
+                }
+                other => other,
+            };
         }
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
@@ -363,29 +414,101 @@ mod tests {
         }
     }
 
-    /// Damaged pages in the middle of the file (not the schema) are found at open:
-    /// reads still work where they can, writes are refused with a typed error and the
-    /// file is left as it is.
-    #[test]
-    fn damaged_pages_in_the_middle_are_found_at_open_and_writes_refused() {
-        let dir = tempdir();
-        let path = dir.join("middle.sqlite");
-        let mut bytes = database_with_rows(&path);
+    /// Overwrites a stretch in the middle of the file (not the schema) with garbage.
+    fn damage_the_middle(bytes: &mut [u8]) {
         let middle = bytes.len() / 2 / 4096 * 4096;
         for b in &mut bytes[middle..middle + 3000] {
             *b = 0x5A;
         }
-        std::fs::write(&path, &bytes).unwrap();
-        {
-            let opened = SqliteStore::open(&path).unwrap();
-            let store: &dyn Store = &opened;
-            let users = store.read(|tx| tx.user_count());
-            assert!(users.is_ok(), "reads work: {users:?}");
-            for _ in 0..3 {
-                let written = store.write(|tx| tx.user_count().map(|_| ()));
-                assert!(matches!(written, Err(Error::Damaged)), "{written:?}");
+    }
+
+    /// Damaged pages in the middle of the file are found at open when the file was not
+    /// closed cleanly (a write-ahead log left behind) or was last checked more than
+    /// `FULL_CHECK_DAYS` ago: reads still work where they can, writes are refused with
+    /// a typed error and the file is left as it is.
+    #[test]
+    fn damaged_pages_are_found_at_open_after_an_unclean_close_or_an_old_check() {
+        for case in ["unclean close", "old check"] {
+            let dir = tempdir();
+            let path = dir.join("middle.sqlite");
+            database_with_rows(&path);
+            if case == "old check" {
+                let store = SqliteStore::open(&path).unwrap();
+                store.with_connection(|c| {
+                    c.execute(
+                        "UPDATE meta SET value = '2020-01-01T00:00:00+00:00' WHERE key = ?1",
+                        [CHECKED_AT],
+                    )
+                    .unwrap()
+                });
             }
+            let mut bytes = std::fs::read(&path).unwrap();
+            damage_the_middle(&mut bytes);
+            std::fs::write(&path, &bytes).unwrap();
+            if case == "unclean close" {
+                let mut wal = path.as_os_str().to_owned();
+                wal.push("-wal");
+                std::fs::write(std::path::PathBuf::from(wal), b"left by a crash").unwrap();
+            }
+            {
+                let opened = SqliteStore::open(&path).unwrap();
+                let store: &dyn Store = &opened;
+                let users = store.read(|tx| tx.user_count());
+                assert!(users.is_ok(), "{case}: reads work: {users:?}");
+                for _ in 0..3 {
+                    let written = store.write(|tx| tx.user_count().map(|_| ()));
+                    assert!(
+                        matches!(written, Err(Error::Damaged)),
+                        "{case}: {written:?}"
+                    );
+                }
+            }
+            assert_eq!(
+                std::fs::read(&path).unwrap(),
+                bytes,
+                "{case}: nothing went into the file"
+            );
         }
+    }
+
+    /// A file closed cleanly and checked lately opens without reading every page (the
+    /// check is recorded); damage a read meets later marks it, and writes are refused
+    /// from then on.
+    #[test]
+    fn damage_met_by_a_read_refuses_later_writes() {
+        let dir = tempdir();
+        let path = dir.join("ledger.sqlite");
+        {
+            let store = std::sync::Arc::new(SqliteStore::open(&path).unwrap());
+            let sfa = crate::Sfa::with_store(store).unwrap();
+            let admin = sfa
+                .create_first_admin(&crate::UserInput::admin("管理 太郎", "admin@example.jp"))
+                .unwrap();
+            let me = sfa.session(admin.id).unwrap();
+            let companies: Vec<_> = (0..3000)
+                .map(|i| {
+                    crate::CompanyInput::named(format!("株式会社検査{i:05}{}", "長".repeat(40)))
+                })
+                .collect();
+            me.add_companies(&companies).unwrap();
+        }
+        let mut bytes = std::fs::read(&path).unwrap();
+        damage_the_middle(&mut bytes);
+        std::fs::write(&path, &bytes).unwrap();
+
+        let opened = SqliteStore::open(&path).unwrap();
+        let store: &dyn Store = &opened;
+        let recorded = opened.with_connection(|c| {
+            c.query_row("SELECT value FROM meta WHERE key = ?1", [CHECKED_AT], |r| {
+                r.get::<_, String>(0)
+            })
+        });
+        assert!(recorded.is_ok(), "the first open's check was recorded");
+        let every = store.read(|tx| crate::store::walk_companies(tx, true, |_, _| Ok(())));
+        assert!(matches!(every, Err(Error::Damaged)), "{every:?}");
+        let written = store.write(|tx| tx.user_count().map(|_| ()));
+        assert!(matches!(written, Err(Error::Damaged)), "{written:?}");
+        drop(opened);
         assert_eq!(
             std::fs::read(&path).unwrap(),
             bytes,
