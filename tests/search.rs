@@ -98,6 +98,32 @@ fn kyoto_ranks_above_tokyo_and_exact_names_rank_first() {
     assert_eq!(names(&me, "ヤマダ電機")[0], "株式会社ヤマダ電機");
 }
 
+/// `高橋 部長` among thousands of 部長 (a gram common enough to be left out of the
+/// context fields) and dozens of other 高橋: the 高橋 who is 部長 comes first, and
+/// keeping it so does not make address queries search every common gram.
+#[test]
+fn a_common_title_still_narrows_a_common_surname() {
+    let sfa = sfa_testkit::fresh_database();
+    let me = admin(&sfa);
+    me.import_companies_csv(
+        "会社名,住所\n株式会社大森商会,東京都大田区大森北1-2-3\n".as_bytes(),
+        &sfa_core::ImportOptions::default(),
+    )
+    .unwrap();
+    let mut csv = String::from("会社名,氏名,役職\n");
+    for i in 0..1200 {
+        csv.push_str(&format!("株式会社大森商会,山本 {i}郎,部長\n"));
+    }
+    for i in 0..40 {
+        csv.push_str(&format!("株式会社大森商会,高橋 {i}子,課長\n"));
+    }
+    csv.push_str("株式会社大森商会,高橋 一子,部長\n");
+    me.import_persons_csv(csv.as_bytes(), &sfa_core::ImportOptions::default())
+        .unwrap();
+    assert_eq!(names(&me, "高橋 部長")[0], "高橋 一子");
+    assert_eq!(names(&me, "部長 高橋")[0], "高橋 一子");
+}
+
 #[test]
 fn the_index_follows_every_write_at_once() {
     let sfa = sfa_testkit::fresh_database();

@@ -31,6 +31,9 @@ const WHOLE_RUN: f32 = 1.0;
 /// (`山田 丸の内`), so that one strong match of a single word does not outrank them.
 const ALL_PIECES: f32 = 8.0;
 
+/// The most conjunctions [`QueryBuilder::every_piece`] makes for one query.
+const MAX_CONJUNCTIONS: usize = 4;
+
 /// Extra weight for documents whose own name or reading holds every piece.
 const ALL_IN_NAMES: f32 = 4.0;
 
@@ -60,9 +63,9 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
-    /// The same builder with every gram kept in every field: for conjunctions, whose
-    /// cost the rarest piece bounds, and where dropping a common gram (部長 among
-    /// thousands of titles) would drop the whole conjunction.
+    /// The same builder with every gram kept in every field: for a word whose only
+    /// gram is common (部長 among thousands of titles), in a conjunction, where dropping
+    /// it would drop the whole conjunction.
     fn with_every_gram(&self) -> QueryBuilder<'a> {
         QueryBuilder {
             f: self.f,
@@ -97,20 +100,8 @@ impl<'a> QueryBuilder<'a> {
             .filter_map(|(i, piece)| self.piece_query(piece, i == 0, &text_fields, true))
             .collect();
         if pieces.len() > 1 {
-            let every = self.with_every_gram();
-            // Every piece somewhere (山田 丸の内, 高橋 部長): one strong match of a
-            // single piece must not outrank them.
-            let all: Option<Vec<(Occur, Box<dyn Query>)>> = pieces
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    every
-                        .piece_query(p, i == 0, &text_fields, true)
-                        .map(|q| (Occur::Must, q))
-                })
-                .collect();
-            if let Some(all) = all {
-                clauses.push(boost(Box::new(BooleanQuery::new(all)), ALL_PIECES));
+            if let Some(all) = self.every_piece(&pieces, &text_fields) {
+                clauses.push(boost(all, ALL_PIECES));
             }
             // Every piece in the record's own name or reading (山田 太郎 is 山田 太郎,
             // above 川口 太郎 at 山田商事): such a record must not tie with one that
@@ -119,8 +110,7 @@ impl<'a> QueryBuilder<'a> {
             let in_names: Option<Vec<(Occur, Box<dyn Query>)>> = pieces
                 .iter()
                 .map(|p| {
-                    every
-                        .piece_query(p, false, &name_fields, false)
+                    self.piece_query(p, false, &name_fields, false)
                         .map(|q| (Occur::Must, q))
                 })
                 .collect();
@@ -133,6 +123,88 @@ impl<'a> QueryBuilder<'a> {
             return None;
         }
         Some(any_of(clauses))
+    }
+
+    /// Records that hold every piece somewhere (山田 丸の内, 高橋 部長): one strong match
+    /// of a single piece must not outrank them.
+    ///
+    /// The pieces leave common grams out of the context fields, as alone, except a
+    /// word of one gram that is common in a context field (部長 among thousands of
+    /// titles, 物流 among departments): dropping it there would lose the very records
+    /// it names. A union with such a dense posting list is the costliest thing a
+    /// conjunction can seek through, so that field gets a conjunction of its own, where
+    /// the word is one posting list the rarer pieces seek in; the records matching any
+    /// of them (at most [`MAX_CONJUNCTIONS`]) count. Longer runs keep their rarer grams
+    /// (西新宿 in an address is still 西新宿 without its common bigrams), and a single
+    /// character (東) names nothing on its own: both stay pruned.
+    fn every_piece(&self, pieces: &[Piece], fields: &[(Field, f32)]) -> Option<Box<dyn Query>> {
+        let every = self.with_every_gram();
+        let mut conjunctions: Vec<Vec<Box<dyn Query>>> = vec![Vec::new()];
+        for (i, piece) in pieces.iter().enumerate() {
+            let first = i == 0;
+            let common = self.common_context_fields(piece, fields);
+            let mut legs: Vec<Box<dyn Query>> = Vec::new();
+            if common.is_empty() || conjunctions.len() * (1 + common.len()) > MAX_CONJUNCTIONS {
+                // Past the bound the common grams stay out, as in the clauses of one
+                // piece alone.
+                legs.extend(self.piece_query(piece, first, fields, true));
+            } else {
+                let rest: Vec<(Field, f32)> = fields
+                    .iter()
+                    .copied()
+                    .filter(|(field, _)| !common.contains(field))
+                    .collect();
+                legs.extend(self.piece_query(piece, first, &rest, true));
+                // Without the start marker: the bare posting list is what is cheap
+                // to seek in.
+                for &(field, weight) in fields.iter().filter(|(f, _)| common.contains(f)) {
+                    legs.extend(every.piece_query(piece, false, &[(field, weight)], true));
+                }
+            }
+            if legs.is_empty() {
+                return None;
+            }
+            conjunctions = conjunctions
+                .iter()
+                .flat_map(|so_far| {
+                    legs.iter().map(move |leg| {
+                        let mut next: Vec<Box<dyn Query>> =
+                            so_far.iter().map(|q| q.box_clone()).collect();
+                        next.push(leg.box_clone());
+                        next
+                    })
+                })
+                .collect();
+        }
+        let mut alternatives: Vec<Box<dyn Query>> = conjunctions
+            .into_iter()
+            .map(|legs| {
+                Box::new(BooleanQuery::new(
+                    legs.into_iter().map(|q| (Occur::Must, q)).collect(),
+                )) as Box<dyn Query>
+            })
+            .collect();
+        if alternatives.len() == 1 {
+            return alternatives.pop();
+        }
+        Some(Box::new(DisjunctionMaxQuery::new(alternatives)))
+    }
+
+    /// The context fields among `fields` in which a one-gram Japanese `piece` (部長) is
+    /// common, so that leaving common grams out would drop it there.
+    fn common_context_fields(&self, piece: &Piece, fields: &[(Field, f32)]) -> Vec<Field> {
+        let gram = match piece {
+            Piece::Ja(run) if run.len() == 2 => bigram(run, 0),
+            _ => return Vec::new(),
+        };
+        fields
+            .iter()
+            .filter(|&&(field, weight)| {
+                is_context(weight)
+                    && (self.doc_freq)(&Term::from_field_text(field, &gram)) > self.common
+            })
+            .map(|&(field, _)| field)
+            .collect()
     }
 
     /// What one piece of the query matches in `fields`: a Japanese run by its grams; a
@@ -148,7 +220,7 @@ impl<'a> QueryBuilder<'a> {
         let f = self.f;
         let mut own: Vec<Box<dyn Query>> = Vec::new();
         match piece {
-            Piece::Ja(run) => self.run_clauses(fields, run, first, &mut own),
+            Piece::Ja(run) => self.run_clauses(fields, run, first, true, &mut own),
             Piece::Word(word) => {
                 own.extend(self.best_field(fields, word, WORD));
                 if first {
@@ -212,7 +284,7 @@ impl<'a> QueryBuilder<'a> {
         for kana in spellings {
             for piece in pieces(&normalize(&kana)) {
                 if let Piece::Ja(run) = piece {
-                    self.run_clauses(fields, &run, first, clauses);
+                    self.run_clauses(fields, &run, first, false, clauses);
                 }
             }
         }
@@ -220,12 +292,14 @@ impl<'a> QueryBuilder<'a> {
 
     /// Clauses for one Japanese run: its bigrams (partial, typo-tolerant; together they
     /// reward covering more of the query), a start marker (prefix) and, for one
-    /// character, the unigram.
+    /// character, the unigram. `typed`: the run is Japanese as typed, not kana read
+    /// from romaji.
     fn run_clauses(
         &self,
         fields: &[(Field, f32)],
         run: &[char],
         first: bool,
+        typed: bool,
         clauses: &mut Vec<Box<dyn Query>>,
     ) {
         if run.len() == 1 {
@@ -246,9 +320,14 @@ impl<'a> QueryBuilder<'a> {
             // Covering the whole run (every bigram) of a name, reading or a person's
             // company name counts extra: the exact substring (部長 山田製作所 is the
             // 部長 at 山田製作所, not a 山田 at some other 製作所). Only the short name
-            // fields, where this is cheap.
-            let names: Vec<(Field, f32)> =
-                fields.iter().copied().filter(|&(_, w)| w >= ORG).collect();
+            // fields, where this is cheap; kana read from romaji is a reading, so
+            // company names (kanji, mostly) are left to its grams.
+            let least = if typed { ORG } else { READING * 0.9 };
+            let names: Vec<(Field, f32)> = fields
+                .iter()
+                .copied()
+                .filter(|&(_, w)| w >= least)
+                .collect();
             let all: Option<Vec<(Occur, Box<dyn Query>)>> = (0..run.len() - 1)
                 .map(|i| {
                     self.best_field(&names, &bigram(run, i), GRAM)
@@ -278,7 +357,7 @@ impl<'a> QueryBuilder<'a> {
         let disjuncts: Vec<Box<dyn Query>> = fields
             .iter()
             .filter(|&&(field, field_weight)| {
-                field_weight >= READING * 0.9
+                !is_context(field_weight)
                     || (self.doc_freq)(&Term::from_field_text(field, token)) <= self.common
             })
             .map(|&(field, field_weight)| boost(term(field, token), field_weight * weight))
@@ -319,6 +398,12 @@ impl<'a> QueryBuilder<'a> {
             FuzzyTermQuery::new_prefix(Term::from_field_text(self.f.phone, &digits), 0, false);
         clauses.push(boost(Box::new(prefix), PHONE));
     }
+}
+
+/// Whether a field of this weight is a context field (address, department, a person's
+/// company): long text, where common grams are left out.
+fn is_context(weight: f32) -> bool {
+    weight < READING * 0.9
 }
 
 fn any_of(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
