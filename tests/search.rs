@@ -124,6 +124,28 @@ fn a_common_title_still_narrows_a_common_surname() {
     assert_eq!(names(&me, "部長 高橋")[0], "高橋 一子");
 }
 
+/// A block number in an address query is matched as typed, not as the start of every
+/// number in names, e-mails and web addresses (which made such queries slow and
+/// brought unrelated records).
+#[test]
+fn a_short_number_is_not_a_prefix_of_every_latin_word() {
+    let sfa = sfa_testkit::fresh_database();
+    let me = admin(&sfa);
+    me.add_company(&CompanyInput {
+        address: Some("大阪府大阪市北区梅田4-1-1".into()),
+        ..CompanyInput::named("梅田精機株式会社")
+    })
+    .unwrap();
+    me.add_company(&CompanyInput {
+        website: Some("https://www.4545-trade.example.jp/".into()),
+        ..CompanyInput::named("株式会社フォーゴー")
+    })
+    .unwrap();
+    assert_eq!(names(&me, "梅田4"), ["梅田精機株式会社"]);
+    // Longer numbers still match inside Latin words (a serial in a web address).
+    assert_eq!(names(&me, "4545"), ["株式会社フォーゴー"]);
+}
+
 #[test]
 fn the_index_follows_every_write_at_once() {
     let sfa = sfa_testkit::fresh_database();

@@ -46,6 +46,9 @@ const COMMON_SHARE: u64 = 50;
 /// with typos.
 const MAX_FUZZY_CHARS: usize = 32;
 
+/// Numbers with fewer digits than this are not matched inside Latin words.
+const MIN_NUMBER_DIGITS: usize = 3;
+
 /// Builds queries against one searcher's statistics.
 pub(crate) struct QueryBuilder<'a> {
     f: &'a Fields,
@@ -226,7 +229,14 @@ impl<'a> QueryBuilder<'a> {
                 if first {
                     own.extend(self.best_field(fields, &format!("{START}{word}"), PREFIX));
                 }
-                if latin {
+                // A short number (`5`, `3-1`: a block of an address) is matched as
+                // typed: as a prefix of Latin words it would match a tenth of every
+                // number in every name and e-mail, the costliest clause a query can
+                // hold, for a match no one meant.
+                let digits = word.chars().filter(char::is_ascii_digit).count();
+                let short_number = word.chars().all(|c| c.is_ascii_digit() || c == '-')
+                    && digits < MIN_NUMBER_DIGITS;
+                if latin && !short_number {
                     // Two edits only for long words: their automaton is the costliest
                     // part of a query; none for words past any real name (its cost
                     // grows with the word).
