@@ -266,3 +266,41 @@ fn a_check_compares_every_record_up_to_the_index_cursor_and_counts_later_writes(
         (2, 2, 0)
     );
 }
+
+/// A catch-up after a bulk import runs in rounds of bounded size (a company change
+/// brings its persons' documents too): every record ends up indexed once, and the
+/// progress reaches its total.
+#[test]
+fn a_large_catch_up_in_bounded_rounds_indexes_every_record() {
+    let sfa = Sfa::open(temp_db("rounds")).unwrap();
+    let me = admin(&sfa);
+    let mut companies = String::from("会社名\n");
+    let mut persons = String::from("会社名,氏名\n");
+    for i in 0..400 {
+        companies.push_str(&format!("株式会社丸山商事第{i}\n"));
+        for j in 0..3 {
+            persons.push_str(&format!("株式会社丸山商事第{i},丸山 {i}の{j}\n"));
+        }
+    }
+    let options = sfa_core::ImportOptions::default();
+    me.import_companies_csv(companies.as_bytes(), &options)
+        .unwrap();
+    me.import_persons_csv(persons.as_bytes(), &options).unwrap();
+    let mut last = (0, 0);
+    sfa.catch_up_search_index(&mut |done, total| last = (done, total))
+        .unwrap();
+    assert_eq!(last.0, last.1, "progress ends at its total");
+    assert_consistent(&sfa);
+    assert!(finds(&me, "株式会社丸山商事第399"));
+    let hits = me
+        .search(&SearchRequest {
+            limit: 1000,
+            ..SearchRequest::new("丸山")
+        })
+        .unwrap();
+    assert_eq!(
+        hits.len(),
+        1000,
+        "400 companies and 1,200 persons hold 丸山"
+    );
+}

@@ -38,6 +38,12 @@ pub(super) const ANALYZER_VERSION: &str = "sfa-search-3";
 /// How many changes are read per round while catching up.
 const CATCH_UP_BATCH: u32 = 2000;
 
+/// A round stops taking changes once it holds this many documents: a document ready
+/// for the index (every gram of every field) weighs about 14 KB, and a company change
+/// brings its persons' documents too, so a round of 2,000 changes of a fresh import
+/// held over 100 MB of them.
+const CATCH_UP_DOCUMENTS: usize = 500;
+
 /// How long a catch-up waits for another handle or process to release the writer.
 const WRITER_WAIT: Duration = Duration::from_secs(30);
 
@@ -298,9 +304,14 @@ impl SearchIndex {
             let after = last;
             let (changes, docs) = store.read(|tx| {
                 let high_water = tx.change_log_head()?;
-                let changes = tx.changes_since(after, CATCH_UP_BATCH)?;
-                let mut docs = Vec::with_capacity(changes.len());
+                let mut changes = tx.changes_since(after, CATCH_UP_BATCH)?;
+                let mut docs = Vec::new();
+                let mut taken = 0;
                 for change in &changes {
+                    if docs.len() >= CATCH_UP_DOCUMENTS {
+                        break;
+                    }
+                    taken += 1;
                     if written
                         .get(&change_key(change))
                         .is_none_or(|&seen| seen < change.seq)
@@ -308,6 +319,8 @@ impl SearchIndex {
                         documents_for(tx, &self.fields, change, &mut docs)?;
                     }
                 }
+                // The rest are read again in the next round.
+                changes.truncate(taken);
                 docs.retain(|(key, _)| {
                     let fresh = written.get(key).is_none_or(|&seen| seen < high_water);
                     if fresh {
