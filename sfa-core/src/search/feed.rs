@@ -162,8 +162,11 @@ impl SearchIndex {
         let commit = read_commit(&live.index)
             .filter(|c| c.database_id == state.database_id)
             .ok_or_else(|| SearchError("the index changed while catching up".into()))?;
+        // What the index holds now: nobody else commits while this writer is held.
+        live.reader.reload()?;
+        let indexed = live.reader.searcher();
         let (cursor, last_change, documents) =
-            self.apply(store, &mut writer, commit.cursor, progress)?;
+            self.apply(store, &mut writer, &indexed, commit.cursor, progress)?;
         if cursor > commit.cursor {
             self.commit(
                 &mut writer,
@@ -288,6 +291,7 @@ impl SearchIndex {
         &self,
         store: &dyn Store,
         writer: &mut IndexWriter,
+        indexed: &tantivy::Searcher,
         cursor: i64,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<(i64, Option<String>, u64)> {
@@ -321,20 +325,32 @@ impl SearchIndex {
                 }
                 // The rest are read again in the next round.
                 changes.truncate(taken);
-                docs.retain(|(key, _)| {
-                    let fresh = written.get(key).is_none_or(|&seen| seen < high_water);
-                    if fresh {
+                // Each fresh document, and whether an earlier round wrote it (then it
+                // replaces that one).
+                let docs: Vec<_> = docs
+                    .into_iter()
+                    .filter_map(|(key, doc)| {
+                        let before = written.get(&key).copied();
+                        if before.is_some_and(|seen| seen >= high_water) {
+                            return None;
+                        }
                         written.insert(key.clone(), high_water);
-                    }
-                    fresh
-                });
+                        Some((key, doc, before.is_some()))
+                    })
+                    .collect();
                 Ok((changes, docs))
             })?;
             let Some(newest) = changes.last() else { break };
             last = newest.seq;
             last_change = Some(change_key(newest));
-            for (key, doc) in docs {
-                writer.delete_term(Term::from_field_text(self.fields.key, &key));
+            for (key, doc, rewritten) in docs {
+                // Only a document that is there is deleted: each delete is kept in
+                // memory until the commit (about 600 bytes), and most documents of an
+                // import are new.
+                let term = Term::from_field_text(self.fields.key, &key);
+                if rewritten || indexed.doc_freq(&term)? > 0 {
+                    writer.delete_term(term);
+                }
                 if let Some(doc) = doc {
                     writer.add_document(doc)?;
                     documents += 1;
