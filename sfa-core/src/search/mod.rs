@@ -493,6 +493,8 @@ struct DampedStatistics<'a> {
 const RARE_SHARE: u64 = 100;
 
 /// Hits collected beyond the page, so that equal scores at its end are ordered whole.
+/// A wider tie is cut where the collector cut it (by the index's layout): ordering it
+/// whole would mean scoring every match, which block-max pruning avoids.
 const TIE_MARGIN: usize = 32;
 
 impl tantivy::query::Bm25StatisticsProvider for DampedStatistics<'_> {
