@@ -59,6 +59,24 @@ def test_unknown_sessions_and_bad_ids(office):
         office.db.session("garbage")
 
 
+def test_errors_name_the_record_and_the_reason(office):
+    missing = "0190a4b2-0000-7000-8000-000000000000"
+    with pytest.raises(sfa.NotFoundError) as not_found:
+        office.hanako.get_company(missing)
+    assert (not_found.value.entity, not_found.value.id) == ("company", missing)
+
+    company = office.company
+    office.hanako.update_company(company.id, company.version, sfa.CompanyInput(name="株式会社山田製作所 本社"))
+    with pytest.raises(sfa.ConflictError) as conflict:
+        office.hanako.update_company(company.id, company.version, sfa.CompanyInput(name="株式会社山田"))
+    assert conflict.value.id == company.id and conflict.value.entity == "company"
+    assert (conflict.value.expected, conflict.value.actual) == (company.version, company.version + 1)
+
+    with pytest.raises(sfa.PermissionDeniedError) as denied:
+        office.hanako.add_user(sfa.UserInput(name="新人", email="new@example.jp"))
+    assert denied.value.reason and "new@example.jp" not in denied.value.reason
+
+
 def test_searches_run_from_several_threads_at_once(office):
     office.hanako.add_companies([sfa.CompanyInput(name=f"株式会社テスト{i}", name_reading="テスト") for i in range(50)])
     errors: list[BaseException] = []

@@ -33,15 +33,28 @@ class ValidationError(SfaError):
 
 
 class NotFoundError(SfaError):
-    """The record does not exist."""
+    """The record does not exist: `entity` is its kind, `id` the id asked for."""
 
     @property
     def entity(self) -> Optional[str]:
         return self.details.get("entity")
 
+    @property
+    def id(self) -> Optional[str]:
+        return self.details.get("id")
+
 
 class ConflictError(SfaError):
-    """The record changed since it was read (`expected` / `actual` versions)."""
+    """The record changed since it was read (`expected` / `actual` versions of the
+    record `entity` / `id`)."""
+
+    @property
+    def entity(self) -> Optional[str]:
+        return self.details.get("entity")
+
+    @property
+    def id(self) -> Optional[str]:
+        return self.details.get("id")
 
     @property
     def expected(self) -> Optional[int]:
@@ -53,11 +66,23 @@ class ConflictError(SfaError):
 
 
 class PermissionDeniedError(SfaError):
-    """The acting user may not do this."""
+    """The acting user may not do this; `reason` says why (no customer data)."""
+
+    @property
+    def reason(self) -> Optional[str]:
+        return self.details.get("reason")
 
 
 class InUseError(SfaError):
-    """A master record in use cannot be deleted; retire it instead."""
+    """A master record in use cannot be deleted; retire it instead (`entity` / `id`)."""
+
+    @property
+    def entity(self) -> Optional[str]:
+        return self.details.get("entity")
+
+    @property
+    def id(self) -> Optional[str]:
+        return self.details.get("id")
 
 
 class CsvImportError(ValidationError):
