@@ -161,3 +161,23 @@ def test_the_csv_file_set_restores_into_an_empty_database(office, catalog, new_d
     assert restored.owner_id == office.hanako.me().id
     with pytest.raises(sfa.PermissionDeniedError):
         office.hanako.export_users_csv()
+
+
+def test_money_takes_decimal_int_and_str_and_refuses_floats(office, catalog):
+    me = office.hanako
+
+    def deal(amount: object) -> sfa.DealInput:
+        return sfa.DealInput(company_id=office.company.id, name="金額", amount=amount)  # type: ignore[arg-type]
+
+    assert me.add_deal(deal(1200000)).amount == Decimal("1200000")
+    assert me.add_deal(deal("1200000.5")).amount == Decimal("1200000.5")
+    with pytest.raises(sfa.ValidationError) as e:
+        me.add_deal(deal(1200000.5))
+    assert e.value.field == "amount"
+    with pytest.raises(sfa.ValidationError) as e:
+        office.manager.add_confidence(sfa.ConfidenceInput(label="S", percentage=12.5))  # type: ignore[arg-type]
+    assert e.value.field == "percentage"
+    with pytest.raises(sfa.ValidationError) as e:
+        me.update_company(office.company.id, 1.0, sfa.CompanyInput(name="x"))  # type: ignore[arg-type]
+    assert e.value.field == "version"
+    assert [c.label for c in me.list_confidences()] == ["A", "B"]

@@ -244,7 +244,7 @@ class Session:
         return f"Session(user_id={self.user_id!r})"
 
     def _call(self, method: str, **args: Any) -> Any:
-        payload = {k: (v._json() if hasattr(v, "_json") else encode(v)) for k, v in args.items()}
+        payload = {k: (v._json() if hasattr(v, "_json") else encode(v, k)) for k, v in args.items()}
         return _unwrap(self._native.call(self.user_id, method, json.dumps(payload)))
 
     def _one(self, tp: type[T], method: str, **args: Any) -> T:

@@ -27,8 +27,8 @@ def _refuse(field: str, reason: str) -> ValidationError:
 
 def encode(value: Any, field: str = "value") -> Any:
     """A JSON-able form of a record, list, decimal, date or instant. A value the
-    library would not receive as it is (a naive datetime, a decimal it cannot hold
-    exactly, text with a lone surrogate) raises `ValidationError` naming the field."""
+    library would not receive as it is (a float, a naive datetime, a decimal it cannot
+    hold exactly, text with a lone surrogate) raises `ValidationError` naming the field."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: encode(getattr(value, f.name), f.name) for f in dataclasses.fields(value)}
     if isinstance(value, Decimal):
@@ -37,6 +37,9 @@ def encode(value: Any, field: str = "value") -> Any:
         if len(value.as_tuple().digits) > _MAX_DIGITS:
             raise _refuse(field, f"has more than {_MAX_DIGITS} significant digits")
         return str(value)
+    if isinstance(value, float):
+        # No input takes a float: money and quantities are exact, percentages whole.
+        raise _refuse(field, "is a float, which is not exact: pass a Decimal, an int or a str")
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise _refuse(field, "must be a timezone-aware datetime (tzinfo=timezone.utc)")
