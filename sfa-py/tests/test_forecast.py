@@ -52,3 +52,11 @@ def test_rows_as_a_dataframe_keep_decimals(office, pipeline):
     assert isinstance(frame, pd.DataFrame)
     assert frame["weighted"].sum() == Decimal("1000000.2")
     assert isinstance(frame["pipeline"].iloc[0], Decimal)
+
+
+def test_a_forecast_request_names_its_months():
+    # A request without its period is an error, not the forecast of January 1970.
+    with pytest.raises(TypeError, match="first_month"):
+        sfa.ForecastRequest()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="last_month"):
+        sfa.RangeRequest(first_month=date(2026, 12, 1))  # type: ignore[call-arg]

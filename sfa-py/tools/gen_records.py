@@ -44,6 +44,16 @@ DEFAULTS = {
     ("ExportOptions", "encoding"): '"Auto"',
 }
 
+# Input fields with no default: a value standing in for them would give a silent,
+# wrong answer (a forecast of January 1970). Each must come before the fields that
+# have defaults (dataclasses; the generator checks).
+REQUIRED = {
+    ("ForecastRequest", "first_month"),
+    ("ForecastRequest", "last_month"),
+    ("RangeRequest", "first_month"),
+    ("RangeRequest", "last_month"),
+}
+
 PLAIN_ENUMS = {
     "SearchScope": ["Companies", "Persons", "All"],
     "HitKind": ["Company", "Person"],
@@ -137,11 +147,15 @@ def main():
             sys.exit(f"record {record} not found in sfa-core")
         lines += ["", "@dataclass"]
         lines.append(f"class {record}:")
+        defaulted = False
         for fname, rust in found[record]:
             ty = py_type(rust, enums)
-            if record in INPUTS:
+            if record in INPUTS and (record, fname) not in REQUIRED:
                 lines.append(f"    {fname}: {ty} = {default(record, fname, ty, rust, enums)}")
+                defaulted = True
             else:
+                if defaulted:
+                    sys.exit(f"{record}.{fname} is required but follows a field with a default")
                 lines.append(f"    {fname}: {ty}")
         lines.append("")
     text = "\n".join(lines).rstrip() + "\n"

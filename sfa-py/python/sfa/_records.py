@@ -428,8 +428,8 @@ class Deal:
 
 @dataclass
 class ForecastRequest:
-    first_month: date = field(default_factory=lambda: date(1970, 1, 1))
-    last_month: date = field(default_factory=lambda: date(1970, 1, 1))
+    first_month: date
+    last_month: date
     group_by: list[Dimension] = field(default_factory=list)
 
 
@@ -491,8 +491,8 @@ class CalibrationRow:
 
 @dataclass
 class RangeRequest:
-    first_month: date = field(default_factory=lambda: date(1970, 1, 1))
-    last_month: date = field(default_factory=lambda: date(1970, 1, 1))
+    first_month: date
+    last_month: date
     trials: int = 10_000
     seed: int = 1
 
