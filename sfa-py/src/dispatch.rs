@@ -26,13 +26,18 @@ impl Args {
             .get(name)
             .cloned()
             .ok_or_else(|| invalid_argument(name, "is missing"))?;
-        // The parser's message quotes the value: name the field and the expected shape
-        // only (values are customers' data).
-        serde_json::from_value(value).map_err(|_| {
-            invalid_argument(
-                name,
-                &format!("is not a {}", shape_of(std::any::type_name::<T>())),
-            )
+        // The parser's message quotes the value: name the field (inside a record too)
+        // and the expected shape only (values are customers' data).
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." {
+                invalid_argument(
+                    name,
+                    &format!("is not a {}", shape_of(std::any::type_name::<T>())),
+                )
+            } else {
+                invalid_argument(&format!("{name}.{path}"), "has the wrong shape")
+            }
         })
     }
 

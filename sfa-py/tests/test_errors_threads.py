@@ -77,6 +77,15 @@ def test_errors_name_the_record_and_the_reason(office):
     assert denied.value.reason and "new@example.jp" not in denied.value.reason
 
 
+def test_a_malformed_id_names_its_field_without_its_value(office):
+    with pytest.raises(sfa.InvalidArgumentError) as e:
+        office.hanako.get_company("not-an-id")
+    assert e.value.field == "id"
+    with pytest.raises(sfa.InvalidArgumentError) as e:
+        office.hanako.add_deal(sfa.DealInput(company_id="not-an-id", name="x"))
+    assert e.value.field == "input.company_id" and "not-an-id" not in str(e.value)
+
+
 def test_searches_run_from_several_threads_at_once(office):
     office.hanako.add_companies([sfa.CompanyInput(name=f"株式会社テスト{i}", name_reading="テスト") for i in range(50)])
     errors: list[BaseException] = []

@@ -115,7 +115,12 @@ class WrongKeyError(DatabaseError):
 
 
 class InvalidArgumentError(SfaError, ValueError):
-    """A call got an argument of the wrong shape (a bug in the calling code)."""
+    """A call got an argument of the wrong shape (a bug in the calling code): `field`
+    names it, inside a record too (`input.company_id` for a malformed id)."""
+
+    @property
+    def field(self) -> Optional[str]:
+        return self.details.get("field")
 
 
 class InternalError(SfaError):
