@@ -92,6 +92,11 @@ pub(crate) fn invalid_argument(name: &str, why: &str) -> Failure {
     }))
 }
 
+/// A call on a database that was closed.
+pub(crate) fn closed() -> Failure {
+    Failure(json!({"kind": "closed", "message": "the database is closed"}))
+}
+
 /// A failure inside the bindings themselves.
 pub(crate) fn internal(message: &str) -> Failure {
     Failure(json!({"kind": "internal", "message": message}))

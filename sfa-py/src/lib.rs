@@ -11,6 +11,7 @@ mod dispatch;
 mod envelope;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{PoisonError, RwLock};
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -18,10 +19,28 @@ use sfa_core::{Sfa, UserId};
 
 use envelope::{Outcome, internal, to_envelope};
 
-/// An open database (`Sfa`), shared by every session made from it.
+/// An open database (`Sfa`), shared by every session made from it; `None` once
+/// closed.
 #[pyclass(module = "sfa._sfa", frozen)]
 struct Native {
-    sfa: Sfa,
+    sfa: RwLock<Option<Sfa>>,
+}
+
+impl Native {
+    fn new(sfa: Sfa) -> Native {
+        Native {
+            sfa: RwLock::new(Some(sfa)),
+        }
+    }
+
+    /// The database for one call (a call in flight keeps it open until it returns).
+    fn sfa(&self) -> Result<Sfa, envelope::Failure> {
+        self.sfa
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(envelope::closed)
+    }
 }
 
 /// Runs `f` without the GIL, catching panics.
@@ -69,16 +88,28 @@ impl Native {
     /// `user_by_email`, `rebuild_search_index`, `catch_up_search_index`,
     /// `pending_search_changes`, `check_search_index`, `check_stored_records`.
     fn database(&self, py: Python<'_>, method: String, args: String) -> String {
-        let sfa = self.sfa.clone();
-        guarded(py, move || dispatch::database(&sfa, &method, &args))
+        let sfa = self.sfa();
+        guarded(py, move || dispatch::database(&sfa?, &method, &args))
+    }
+
+    /// Closes the database: later calls fail with a `closed` error; calls in flight
+    /// finish first. Waits for the search index's background work, so the files can be
+    /// copied or deleted once it returns (unless another handle has the file open).
+    fn close(&self, py: Python<'_>) {
+        let sfa = self
+            .sfa
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        py.detach(move || drop(sfa));
     }
 
     /// A call made as `user_id`: `method` is a `Session` method, `args` its arguments
     /// as a JSON object.
     fn call(&self, py: Python<'_>, user_id: String, method: String, args: String) -> String {
-        let sfa = self.sfa.clone();
+        let sfa = self.sfa();
         guarded(py, move || {
-            let session = sfa.session(user(&user_id)?)?;
+            let session = sfa?.session(user(&user_id)?)?;
             dispatch::session(&session, &method, &args)
         })
     }
@@ -92,9 +123,9 @@ impl Native {
         data: Vec<u8>,
         args: String,
     ) -> String {
-        let sfa = self.sfa.clone();
+        let sfa = self.sfa();
         guarded(py, move || {
-            let session = sfa.session(user(&user_id)?)?;
+            let session = sfa?.session(user(&user_id)?)?;
             dispatch::with_bytes(&session, &method, &data, &args)
         })
     }
@@ -108,12 +139,12 @@ impl Native {
         method: String,
         args: String,
     ) -> (String, Option<Bound<'py, PyBytes>>) {
-        let sfa = self.sfa.clone();
+        let sfa = self.sfa();
         let mut out: Option<Vec<u8>> = None;
         let envelope = {
             let out = &mut out;
             guarded(py, move || {
-                let session = sfa.session(user(&user_id)?)?;
+                let session = sfa?.session(user(&user_id)?)?;
                 let (value, bytes) = dispatch::for_bytes(&session, &method, &args)?;
                 *out = Some(bytes);
                 Ok(value)
@@ -135,7 +166,7 @@ fn open_with(
             Ok(serde_json::Value::Null)
         })
     };
-    (envelope, handle.map(|sfa| Native { sfa }))
+    (envelope, handle.map(Native::new))
 }
 
 /// Reads a business card's OCR text into a draft (no database needed).

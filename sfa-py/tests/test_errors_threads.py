@@ -23,6 +23,7 @@ from sfa.errors import raise_for
         ("schema_too_new", sfa.DatabaseError),
         ("storage", sfa.DatabaseError),
         ("busy", sfa.BusyError),
+        ("closed", sfa.ClosedError),
         ("damaged", sfa.DamagedError),
         ("invalid_argument", sfa.InvalidArgumentError),
         ("internal", sfa.InternalError),
@@ -50,6 +51,22 @@ def test_a_database_file_is_reopened_with_its_data(tmp_path):
     del db
     again = sfa.Sfa.open(path).session_by_email("admin@example.jp")
     assert again.list_companies().items[0].name == "株式会社永続"
+
+
+def test_a_closed_database_refuses_calls_and_reopens_whole(tmp_path):
+    path = str(tmp_path / "office.sqlite")
+    with sfa.Sfa.open(path) as db:
+        admin = db.create_first_admin(sfa.UserInput(name="管理", email="admin@example.jp"))
+        me = db.session(admin.id)
+        me.add_company(sfa.CompanyInput(name="株式会社閉店前"))
+    with pytest.raises(sfa.ClosedError):
+        me.list_companies()
+    with pytest.raises(sfa.ClosedError):
+        db.has_users()
+    db.close()  # a second close does nothing
+    with sfa.Sfa.open(path) as again:
+        me = again.session_by_email("admin@example.jp")
+        assert [h.display_name for h in me.search(sfa.SearchRequest(text="閉店前"))] == ["株式会社閉店前"]
 
 
 def test_unknown_sessions_and_bad_ids(office):

@@ -37,6 +37,7 @@ from .errors import (
     PermissionDeniedError,
     SfaError,
     UnavailableError,
+    ClosedError,
     ValidationError,
     WrongKeyError,
     raise_for,
@@ -181,6 +182,19 @@ class Sfa:
         _unwrap(envelope)
         assert native is not None
         return Sfa(native)
+
+    def close(self) -> None:
+        """Closes the database: every later call, from this handle or its sessions,
+        raises ClosedError; calls in flight finish first. Returns once the search
+        index's background work is done, so the files can be copied or deleted (unless
+        another handle has them open). Closing twice does nothing."""
+        self._native.close()
+
+    def __enter__(self) -> Sfa:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _db(self, method: str, **args: Any) -> Any:
         return _unwrap(self._native.database(method, json.dumps(encode(args))))
@@ -660,6 +674,7 @@ __all__ = [
     "TranscribeInput",
     "Transcription",
     "UnavailableError",
+    "ClosedError",
     "ValidationError",
     "parse_card_text",
     "to_frame",

@@ -102,6 +102,10 @@ class BusyError(DatabaseError):
     again."""
 
 
+class ClosedError(DatabaseError):
+    """The database was closed (`Sfa.close()`, or the end of its `with` block)."""
+
+
 class UnavailableError(DatabaseError):
     """The database server cannot be reached (down, or the connection was lost)."""
 
@@ -140,6 +144,7 @@ _KINDS: dict[str, type[SfaError]] = {
     "busy": BusyError,
     "timeout": BusyError,
     "unavailable": UnavailableError,
+    "closed": ClosedError,
     "wrong_key": WrongKeyError,
     "key_change_busy": DatabaseError,
     "encryption_unavailable": DatabaseError,
