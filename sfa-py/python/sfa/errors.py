@@ -32,29 +32,25 @@ class ValidationError(SfaError):
         return list(self.details.get("fields") or [])
 
 
-class NotFoundError(SfaError):
+class _AboutARecord(SfaError):
+    """An error about one record: `entity` is its kind, `id` its id."""
+
+    @property
+    def entity(self) -> Optional[str]:
+        return self.details.get("entity")
+
+    @property
+    def id(self) -> Optional[str]:
+        return self.details.get("id")
+
+
+class NotFoundError(_AboutARecord):
     """The record does not exist: `entity` is its kind, `id` the id asked for."""
 
-    @property
-    def entity(self) -> Optional[str]:
-        return self.details.get("entity")
 
-    @property
-    def id(self) -> Optional[str]:
-        return self.details.get("id")
-
-
-class ConflictError(SfaError):
+class ConflictError(_AboutARecord):
     """The record changed since it was read (`expected` / `actual` versions of the
     record `entity` / `id`)."""
-
-    @property
-    def entity(self) -> Optional[str]:
-        return self.details.get("entity")
-
-    @property
-    def id(self) -> Optional[str]:
-        return self.details.get("id")
 
     @property
     def expected(self) -> Optional[int]:
@@ -73,16 +69,8 @@ class PermissionDeniedError(SfaError):
         return self.details.get("reason")
 
 
-class InUseError(SfaError):
+class InUseError(_AboutARecord):
     """A master record in use cannot be deleted; retire it instead (`entity` / `id`)."""
-
-    @property
-    def entity(self) -> Optional[str]:
-        return self.details.get("entity")
-
-    @property
-    def id(self) -> Optional[str]:
-        return self.details.get("id")
 
 
 class CsvImportError(ValidationError):
