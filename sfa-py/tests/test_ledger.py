@@ -110,3 +110,14 @@ def test_csv_round_trip_and_import_errors(office):
     sjis = office.hanako.export_companies_csv(sfa.ExportOptions(encoding="ShiftJis"))
     assert "株式会社テスト".encode("cp932") in sjis
     assert office.hanako.export_persons_csv().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_page_iterates_and_all_pages_follow_one_another(office):
+    office.hanako.add_companies([sfa.CompanyInput(name=f"株式会社頁{i:02}") for i in range(25)])
+    page = office.hanako.list_companies(sfa.PageRequest(limit=10))
+    assert len(page) == 10 and list(page) == page.items and page.next_cursor
+    every = list(page.all())
+    assert len(every) == 26 and len({c.id for c in every}) == 26  # with the fixture's company
+    assert every[:10] == page.items
+    last = office.hanako.list_companies(sfa.PageRequest(limit=100))
+    assert last.next_cursor is None and list(last.all()) == last.items

@@ -14,8 +14,10 @@ the GIL, so threads can search and forecast at once.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Generic, Literal, Optional, TypeVar, Union
 
@@ -55,10 +57,28 @@ def _unwrap(envelope: str) -> Any:
 
 @dataclass
 class Page(Generic[T]):
-    """One page of a list; pass `next_cursor` to `PageRequest(cursor=...)` for the next."""
+    """One page of a list; pass `next_cursor` to `PageRequest(cursor=...)` for the next.
+    Iterating a page gives its items; `all()` gives every item from this page on,
+    fetching the following pages as it goes."""
 
     items: list[T]
     next_cursor: Optional[str]
+    _next: Optional[Callable[[str], Page[T]]] = field(default=None, repr=False, compare=False)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def all(self) -> Iterator[T]:
+        """Every item of this page and the pages after it, one page fetched at a time."""
+        page: Page[T] = self
+        while True:
+            yield from page.items
+            if page.next_cursor is None or page._next is None:
+                return
+            page = page._next(page.next_cursor)
 
 
 @dataclass
@@ -270,7 +290,11 @@ class Session:
 
     def _page(self, tp: type[T], method: str, **args: Any) -> Page[T]:
         raw = self._call(method, **args)
-        return Page([decode(tp, v) for v in raw["items"]], raw.get("next_cursor"))
+
+        def following(cursor: str) -> Page[T]:
+            return self._page(tp, method, **{**args, "page": dataclasses.replace(args["page"], cursor=cursor)})
+
+        return Page([decode(tp, v) for v in raw["items"]], raw.get("next_cursor"), following)
 
     # --- users ---
     def me(self) -> _r.User:
