@@ -177,11 +177,37 @@ fn parse_card_text(text: &str) -> String {
     )
 }
 
+/// The editable fields of a record, as the core's `input()` gives them (`kind`: the
+/// record, `Company`, `Person`, `Deal`, `Task` or `Interaction`; `record`: its JSON).
+#[pyfunction]
+fn record_input(kind: &str, record: &str) -> String {
+    fn input_of<R: serde::de::DeserializeOwned, I: serde::Serialize>(
+        record: &str,
+        input: impl Fn(&R) -> I,
+    ) -> Outcome {
+        let record: R = serde_json::from_str(record)
+            .map_err(|_| envelope::invalid_argument("record", "is not the record named"))?;
+        serde_json::to_value(input(&record)).map_err(|e| internal(&e.to_string()))
+    }
+    to_envelope(match kind {
+        "Company" => input_of(record, sfa_core::Company::input),
+        "Person" => input_of(record, sfa_core::Person::input),
+        "Deal" => input_of(record, sfa_core::Deal::input),
+        "Task" => input_of(record, sfa_core::Task::input),
+        "Interaction" => input_of(record, sfa_core::Interaction::input),
+        _ => Err(envelope::invalid_argument(
+            "kind",
+            "names no record with an input",
+        )),
+    })
+}
+
 /// The native module.
 #[pymodule]
 fn _sfa(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Native>()?;
     m.add_function(wrap_pyfunction!(parse_card_text, m)?)?;
+    m.add_function(wrap_pyfunction!(record_input, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -181,3 +181,23 @@ def test_money_takes_decimal_int_and_str_and_refuses_floats(office, catalog):
         me.update_company(office.company.id, 1.0, sfa.CompanyInput(name="x"))  # type: ignore[arg-type]
     assert e.value.field == "version"
     assert [c.label for c in me.list_confidences()] == ["A", "B"]
+
+
+def test_a_record_input_changes_only_what_the_caller_changes(office, catalog):
+    company = office.company
+    changed = company.input()
+    assert isinstance(changed, sfa.CompanyInput) and changed.name_reading == company.name_reading
+    changed.industry = "製造業"
+    updated = office.hanako.update_company(company.id, company.version, changed)
+    assert (updated.name, updated.name_reading, updated.industry) == (company.name, company.name_reading, "製造業")
+
+    product = catalog.products[0]
+    deal = office.hanako.add_deal(
+        sfa.DealInput(company_id=company.id, name="明細", lines=[sfa.DealLineInput(product_id=product.id, quantity=Decimal("2"))])
+    )
+    again = deal.input()
+    # With line items the amount follows the lines: the input leaves it out.
+    assert again.amount is None and again.lines[0].unit_price == product.unit_price
+    again.name = "明細 改"
+    renamed = office.hanako.update_deal(deal.id, deal.version, again)
+    assert (renamed.name, renamed.amount) == ("明細 改", deal.amount)

@@ -54,6 +54,15 @@ REQUIRED = {
     ("RangeRequest", "last_month"),
 }
 
+# Records with an `input()` (the core's editable fields of a record), and its type.
+INPUT_OF = {
+    "Company": "CompanyInput",
+    "Person": "PersonInput",
+    "Deal": "DealInput",
+    "Task": "TaskInput",
+    "Interaction": "InteractionInput",
+}
+
 PLAIN_ENUMS = {
     "SearchScope": ["Companies", "Persons", "All"],
     "HitKind": ["Company", "Person"],
@@ -157,6 +166,17 @@ def main():
                 if defaulted:
                     sys.exit(f"{record}.{fname} is required but follows a field with a default")
                 lines.append(f"    {fname}: {ty}")
+        if record in INPUT_OF:
+            target = INPUT_OF[record]
+            lines += [
+                "",
+                f"    def input(self) -> {target}:",
+                '        """The editable fields, as the core gives them: change some and send them',
+                '        back with the update (fields you leave alone stay as they are)."""',
+                "        from ._codec import input_of",
+                "",
+                f"        return input_of(self, {target})",
+            ]
         lines.append("")
     text = "\n".join(lines).rstrip() + "\n"
     write_or_check(OUT, text, "sfa-py/tools/gen_records.py", len(RECORDS))

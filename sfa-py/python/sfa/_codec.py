@@ -9,10 +9,12 @@ import sys
 import typing
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 from . import _records
 from .errors import DatabaseError, ValidationError
+
+_I = TypeVar("_I")
 
 # The most significant digits a decimal may have to be held exactly (rust_decimal).
 _MAX_DIGITS = 28
@@ -101,4 +103,18 @@ def _decode(tp: Any, value: Any) -> Any:
     return value
 
 
-__all__ = ["encode", "decode", "_records"]
+def input_of(record: Any, tp: type[_I]) -> _I:
+    """The input of `record` (its editable fields), computed by the core."""
+    import json
+
+    from ._sfa import record_input
+    from .errors import raise_for
+
+    reply = json.loads(record_input(type(record).__name__, json.dumps(encode(record))))
+    if "error" in reply:
+        raise_for(reply["error"])
+    result: _I = decode(tp, reply["ok"])
+    return result
+
+
+__all__ = ["encode", "decode", "input_of", "_records"]

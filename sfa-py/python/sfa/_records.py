@@ -80,6 +80,13 @@ class Company:
     updated_by: str
     version: int
 
+    def input(self) -> CompanyInput:
+        """The editable fields, as the core gives them: change some and send them
+        back with the update (fields you leave alone stay as they are)."""
+        from ._codec import input_of
+
+        return input_of(self, CompanyInput)
+
 
 @dataclass
 class PersonInput:
@@ -112,6 +119,13 @@ class Person:
     updated_at: datetime
     updated_by: str
     version: int
+
+    def input(self) -> PersonInput:
+        """The editable fields, as the core gives them: change some and send them
+        back with the update (fields you leave alone stay as they are)."""
+        from ._codec import input_of
+
+        return input_of(self, PersonInput)
 
 
 @dataclass
@@ -188,6 +202,13 @@ class Interaction:
     updated_by: str
     version: int
 
+    def input(self) -> InteractionInput:
+        """The editable fields, as the core gives them: change some and send them
+        back with the update (fields you leave alone stay as they are)."""
+        from ._codec import input_of
+
+        return input_of(self, InteractionInput)
+
 
 @dataclass
 class ReportInput:
@@ -231,6 +252,13 @@ class Task:
     updated_at: datetime
     updated_by: str
     version: int
+
+    def input(self) -> TaskInput:
+        """The editable fields, as the core gives them: change some and send them
+        back with the update (fields you leave alone stay as they are)."""
+        from ._codec import input_of
+
+        return input_of(self, TaskInput)
 
 
 @dataclass
@@ -424,6 +452,13 @@ class Deal:
     updated_at: datetime
     updated_by: str
     version: int
+
+    def input(self) -> DealInput:
+        """The editable fields, as the core gives them: change some and send them
+        back with the update (fields you leave alone stay as they are)."""
+        from ._codec import input_of
+
+        return input_of(self, DealInput)
 
 
 @dataclass

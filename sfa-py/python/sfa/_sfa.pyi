@@ -2,7 +2,7 @@
 
 from typing import Optional, final
 
-__all__ = ["Native", "__version__", "parse_card_text"]
+__all__ = ["Native", "__version__", "parse_card_text", "record_input"]
 __version__: str
 
 @final
@@ -22,3 +22,4 @@ class Native:
     def call_for_bytes(self, user_id: str, method: str, args: str) -> tuple[str, Optional[bytes]]: ...
 
 def parse_card_text(text: str) -> str: ...
+def record_input(kind: str, record: str) -> str: ...
