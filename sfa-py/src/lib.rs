@@ -11,13 +11,17 @@ mod dispatch;
 mod envelope;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use sfa_core::{Sfa, UserId};
 
 use envelope::{Outcome, internal, to_envelope};
+
+/// How often a progress callback is called at most.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 /// An open database (`Sfa`), shared by every session made from it; `None` once
 /// closed.
@@ -90,6 +94,51 @@ impl Native {
     fn database(&self, py: Python<'_>, method: String, args: String) -> String {
         let sfa = self.sfa();
         guarded(py, move || dispatch::database(&sfa?, &method, &args))
+    }
+
+    /// Catches the search index up (`rebuild`: indexes every record again), calling
+    /// `progress(done, total)` as it goes (at most every 100 ms, and at the end). An
+    /// exception raised by `progress` is raised once the work is done.
+    fn index_with_progress(
+        &self,
+        py: Python<'_>,
+        rebuild: bool,
+        progress: Py<PyAny>,
+    ) -> PyResult<String> {
+        let sfa = self.sfa();
+        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+        let envelope = {
+            let failed = &failed;
+            guarded(py, move || {
+                let sfa = sfa?;
+                let mut last: Option<Instant> = None;
+                let mut report = |done: u64, total: u64| {
+                    let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
+                    if !(due || done >= total) {
+                        return;
+                    }
+                    last = Some(Instant::now());
+                    Python::attach(|py| {
+                        if let Err(e) = progress.call1(py, (done, total)) {
+                            failed
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .get_or_insert(e);
+                        }
+                    });
+                };
+                let records = if rebuild {
+                    sfa.rebuild_search_index(&mut report)?
+                } else {
+                    sfa.catch_up_search_index(&mut report)?
+                };
+                Ok(serde_json::json!(records))
+            })
+        };
+        match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            Some(e) => Err(e),
+            None => Ok(envelope),
+        }
     }
 
     /// Closes the database: later calls fail with a `closed` error; calls in flight

@@ -121,3 +121,24 @@ def test_a_page_iterates_and_all_pages_follow_one_another(office):
     assert every[:10] == page.items
     last = office.hanako.list_companies(sfa.PageRequest(limit=100))
     assert last.next_cursor is None and list(last.all()) == last.items
+
+
+def test_index_work_reports_progress_and_a_failing_callback_is_raised(tmp_path):
+    with sfa.Sfa.open(str(tmp_path / "progress.sqlite")) as db:
+        admin = db.create_first_admin(sfa.UserInput(name="管理", email="admin@example.jp"))
+        me = db.session(admin.id)
+        csv = "会社名\n" + "".join(f"株式会社進捗{i:03}\n" for i in range(300))
+        me.import_companies_csv(csv.encode())
+        seen: list[tuple[int, int]] = []
+        assert db.rebuild_search_index(progress=lambda done, total: seen.append((done, total))) == 300
+        assert seen and seen[-1] == (300, 300)
+        assert all(d <= t for d, t in seen)
+        caught = db.catch_up_search_index(progress=lambda done, total: None)
+        assert caught == 0
+
+        def stop(done: int, total: int) -> None:
+            raise RuntimeError("stop")
+
+        with pytest.raises(RuntimeError, match="stop"):
+            db.rebuild_search_index(progress=stop)
+        assert len(me.search(sfa.SearchRequest(text="進捗", limit=1000))) == 300

@@ -242,13 +242,21 @@ class Sfa:
         """Acts as the user with this e-mail address."""
         return Session(self._native, str(self._db("user_by_email", email=email)))
 
-    def rebuild_search_index(self) -> int:
-        """Indexes every company and person again; returns how many were queued."""
-        return int(self._db("rebuild_search_index"))
+    def rebuild_search_index(self, progress: Optional[Callable[[int, int], object]] = None) -> int:
+        """Indexes every company and person again; returns how many. `progress(done,
+        total)` is called as it goes (at most every 0.1 s, and at the end); an exception
+        it raises is raised once the work is done."""
+        if progress is None:
+            return int(self._db("rebuild_search_index"))
+        return int(_unwrap(self._native.index_with_progress(True, progress)))
 
-    def catch_up_search_index(self) -> int:
-        """Applies the search-index changes not applied yet; returns how many."""
-        return int(self._db("catch_up_search_index"))
+    def catch_up_search_index(self, progress: Optional[Callable[[int, int], object]] = None) -> int:
+        """Applies the search-index changes not applied yet (after a large import, to
+        make the next search instant); returns how many. `progress` as for
+        `rebuild_search_index`."""
+        if progress is None:
+            return int(self._db("catch_up_search_index"))
+        return int(_unwrap(self._native.index_with_progress(False, progress)))
 
     def pending_search_changes(self) -> int:
         """How many record changes the search index has not applied yet."""
