@@ -34,8 +34,9 @@ use sfa_core::store::postgres::{PostgresOptions, PostgresStore, testing};
 use sfa_core::store::sqlite::SqliteStore;
 use sfa_core::{
     CampaignInput, CompanyInput, ConfidenceInput, Deal, DealId, DealLine, DealStatus, Decimal,
-    ProductCategoryInput, ProductInput, Sfa, StageInput, UserId, UserInput,
+    ProductCategoryInput, ProductInput, Sfa, StageInput, UserId,
 };
+use sfa_testkit::history;
 use sfa_testkit::{ManualClock, Rng};
 
 const OWNERS: usize = 50;
@@ -275,20 +276,7 @@ fn relabel(mut rows: Vec<ForecastRow>, from: &Masters, to: &Masters) -> Vec<Fore
 
 fn setup(sfa: Sfa, clock: &ManualClock) -> (Sfa, UserId, Masters) {
     let sfa = sfa.with_clock(Arc::new(clock.clone()));
-    let admin = sfa
-        .create_first_admin(&UserInput::admin("ベンチ 部長", "bench@example.jp"))
-        .expect("admin");
-    let me = sfa.session(admin.id).expect("session");
-    let mut owners = vec![admin.id];
-    for u in 1..OWNERS {
-        let user = me
-            .add_user(&UserInput::member(
-                format!("営業 {u}"),
-                format!("sales{u}@example.jp"),
-            ))
-            .expect("user");
-        owners.push(user.id);
-    }
+    let (me, owners) = history::team(&sfa, OWNERS);
     let stages = [
         ("初回訪問", Some(10)),
         ("ヒアリング", Some(20)),
@@ -363,7 +351,7 @@ fn setup(sfa: Sfa, clock: &ManualClock) -> (Sfa, UserId, Masters) {
         .id;
     (
         sfa,
-        admin.id,
+        me.user_id(),
         Masters {
             owners,
             stages,

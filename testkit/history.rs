@@ -8,8 +8,8 @@
 use sfa_core::store::{Store, WriteTx};
 use sfa_core::{
     CompanyId, CompanyInput, Deal, DealId, DealStatus, Interaction, InteractionId, InteractionKind,
-    InteractionStatus, Notification, NotificationId, NotificationKind, Sfa, Task, TaskId, TaskKind,
-    TaskStatus, Timestamp, UserId, UserInput,
+    InteractionStatus, Notification, NotificationId, NotificationKind, Session, Sfa, Task, TaskId,
+    TaskKind, TaskStatus, Timestamp, UserId, UserInput,
 };
 
 use crate::Rng;
@@ -19,6 +19,29 @@ pub const USERS: usize = 50;
 /// The customer companies the history is about.
 pub const COMPANIES: usize = 2000;
 
+/// The bench team in an empty database: the admin `bench@example.jp` (acting in the
+/// returned session) and `size - 1` members; returns the session and every user.
+///
+/// # Panics
+/// When a write fails: this is benchmark setup.
+pub fn team(sfa: &Sfa, size: usize) -> (Session, Vec<UserId>) {
+    let admin = sfa
+        .create_first_admin(&UserInput::admin("ベンチ 部長", "bench@example.jp"))
+        .expect("admin");
+    let me = sfa.session(admin.id).expect("session");
+    let mut users = vec![admin.id];
+    for u in 1..size {
+        let user = me
+            .add_user(&UserInput::member(
+                format!("営業 {u}"),
+                format!("sales{u}@example.jp"),
+            ))
+            .expect("user");
+        users.push(user.id);
+    }
+    (me, users)
+}
+
 /// Seeds an empty database: `sfa` makes the users and companies (with its clock's
 /// time), `store` (the same database) takes the history, as of `now`. Returns the users.
 ///
@@ -26,20 +49,7 @@ pub const COMPANIES: usize = 2000;
 /// When a write fails: this is benchmark setup.
 pub fn seed(sfa: &Sfa, store: &dyn Store, now: Timestamp, n: usize) -> Vec<UserId> {
     let (users, companies) = {
-        let admin = sfa
-            .create_first_admin(&UserInput::admin("ベンチ 部長", "bench@example.jp"))
-            .expect("admin");
-        let me = sfa.session(admin.id).expect("session");
-        let mut users = vec![admin.id];
-        for u in 1..USERS {
-            let user = me
-                .add_user(&UserInput::member(
-                    format!("営業 {u}"),
-                    format!("sales{u}@example.jp"),
-                ))
-                .expect("user");
-            users.push(user.id);
-        }
+        let (me, users) = team(sfa, USERS);
         let inputs: Vec<CompanyInput> = (0..COMPANIES)
             .map(|c| CompanyInput::named(format!("株式会社ベンチ{c}")))
             .collect();
