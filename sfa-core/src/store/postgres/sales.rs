@@ -5,7 +5,7 @@ use postgres::Row;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::tx::{Param, PgTx};
+use super::tx::{Param, PgTx, keyset_page};
 use super::values::*;
 use crate::error::{Entity, Error, Reason, Result};
 use crate::model::{
@@ -289,18 +289,8 @@ impl SalesReadTx for PgTx<'_, '_> {
         if let Some(owner) = &owner {
             params.push(owner);
         }
-        if let Some((key, id)) = &query.after {
-            params.push(key);
-            params.push(id);
-            sql.push_str(&format!(
-                " AND (sort_key, id) > (${}, (${}::text)::uuid)",
-                params.len() - 1,
-                params.len()
-            ));
-        }
         let limit = i64::from(query.limit);
-        params.push(&limit);
-        sql.push_str(&format!(" ORDER BY sort_key, id LIMIT ${}", params.len()));
+        keyset_page(&mut sql, &mut params, &query.after, &limit);
         let deals = self.records(&sql, &params, deal_from_row)?;
         self.with_lines(deals)
     }

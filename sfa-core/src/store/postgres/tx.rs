@@ -155,18 +155,8 @@ impl<'t, 'c> PgTx<'t, 'c> {
         if !query.include_archived {
             sql.push_str(" AND NOT archived");
         }
-        if let Some((sort_key, id)) = &query.after {
-            params.push(sort_key);
-            params.push(id);
-            sql.push_str(&format!(
-                " AND (sort_key, id) > (${}, (${}::text)::uuid)",
-                params.len() - 1,
-                params.len()
-            ));
-        }
         let limit = i64::from(query.limit);
-        params.push(&limit);
-        sql.push_str(&format!(" ORDER BY sort_key, id LIMIT ${}", params.len()));
+        keyset_page(&mut sql, &mut params, &query.after, &limit);
         self.records(&sql, &params, from)
     }
 
@@ -409,4 +399,25 @@ impl WriteTx for PgTx<'_, '_> {
         )?;
         Ok(lowest)
     }
+}
+
+/// Ends a list query with its page: records after the keyset cursor `after` (sort key,
+/// id), in (sort key, id) order, `limit` of them.
+pub(super) fn keyset_page<'a>(
+    sql: &mut String,
+    params: &mut Vec<Param<'a>>,
+    after: &'a Option<(String, String)>,
+    limit: &'a i64,
+) {
+    if let Some((sort_key, id)) = after {
+        params.push(sort_key);
+        params.push(id);
+        sql.push_str(&format!(
+            " AND (sort_key, id) > (${}, (${}::text)::uuid)",
+            params.len() - 1,
+            params.len()
+        ));
+    }
+    params.push(limit);
+    sql.push_str(&format!(" ORDER BY sort_key, id LIMIT ${}", params.len()));
 }
