@@ -11,6 +11,7 @@ pub mod fuzz;
 pub mod history;
 pub mod office;
 pub mod search_eval;
+pub mod sync;
 pub mod team;
 
 pub use catalog::{Catalog, dec};

@@ -47,6 +47,9 @@ pub enum Entity {
     BusinessCard,
     /// The database itself (its encryption key).
     Database,
+    /// A sync request or response (bytes a host moved between a device and the
+    /// server).
+    SyncMessage,
 }
 
 impl fmt::Display for Entity {
@@ -57,6 +60,7 @@ impl fmt::Display for Entity {
             Entity::Person => "person",
             Entity::SearchRequest => "search request",
             Entity::Database => "database",
+            Entity::SyncMessage => "sync message",
             Entity::Interaction => "interaction",
             Entity::Task => "task",
             Entity::Notification => "notification",

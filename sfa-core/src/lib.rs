@@ -101,6 +101,7 @@ pub mod model;
 pub mod normalize;
 pub mod search;
 pub mod store;
+pub mod sync;
 mod workflow;
 
 pub use card_text::{CardDraft, CardPhone, PhoneLabel, parse_card_text};

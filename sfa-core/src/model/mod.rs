@@ -84,6 +84,7 @@ pub use ids::{
     CampaignId, CardId, CompanyId, ConfidenceId, DealId, InteractionId, NotificationId, PersonId,
     ProductCategoryId, ProductId, StageId, TaskId, TeamId, UserId,
 };
+pub(crate) use ids::{DerivedIds, derived_ids};
 pub use interaction::{
     Interaction, InteractionInput, InteractionKind, InteractionStatus, ReportInput,
 };

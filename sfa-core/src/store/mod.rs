@@ -12,18 +12,20 @@ pub mod conformance;
 pub mod postgres;
 mod sales;
 pub mod sqlite;
+mod sync;
 mod teams;
 
 pub use crate::model::MasterKind;
 pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
 pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx, Scanned};
+pub use sync::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx};
 pub use teams::{TeamReadTx, TeamWriteTx};
 
 use crate::error::{Entity, Error, Result};
 use crate::model::{Company, CompanyId, ListQuery, Person, PersonId, Timestamp, User, UserId};
 
 /// Queries available inside any transaction.
-pub trait ReadTx: ActivityReadTx + SalesReadTx + TeamReadTx {
+pub trait ReadTx: ActivityReadTx + SalesReadTx + TeamReadTx + SyncReadTx {
     /// How many users exist (active or not).
     fn user_count(&mut self) -> Result<u64>;
     /// A user by id.
@@ -147,7 +149,7 @@ pub struct IndexChange {
 /// `update_*` stores the record (whose `version` is already the new one) only if the
 /// stored version equals `expected_version`; otherwise it returns
 /// [`Error::Conflict`] (or [`Error::NotFound`]) and changes nothing.
-pub trait WriteTx: ReadTx + ActivityWriteTx + SalesWriteTx + TeamWriteTx {
+pub trait WriteTx: ReadTx + ActivityWriteTx + SalesWriteTx + TeamWriteTx + SyncWriteTx {
     /// Stores a new user.
     fn insert_user(&mut self, user: &User) -> Result<()>;
     /// Replaces a user if its stored version is `expected_version`.

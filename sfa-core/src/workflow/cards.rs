@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::normalize::clean_multiline;
 use crate::store::{PersonMatch, ReadTx, WriteTx};
+use crate::sync::Mutation;
 
 /// What a transcription produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,11 @@ impl Session {
         media_type: &str,
         transcriber: Option<UserId>,
     ) -> Result<BusinessCard> {
+        let _call = self.call(|| Mutation::UploadCard {
+            image: image.to_vec(),
+            media_type: media_type.to_string(),
+            transcriber,
+        });
         if image.is_empty() {
             return Err(refuse("image", Reason::Required));
         }
@@ -96,6 +102,7 @@ impl Session {
     /// Hands a pending card to another transcriber (e.g. office staff). The uploader,
     /// the current transcriber and admins may.
     pub fn delegate_card(&self, id: CardId, version: i64, to: UserId) -> Result<BusinessCard> {
+        let _call = self.call(|| Mutation::DelegateCard { id, version, to });
         self.change_card(id, version, |tx, c, me| {
             if !(me.is_admin() || c.created_by == me.id || c.transcriber_id == me.id) {
                 return Err(Error::permission_denied(
@@ -135,6 +142,11 @@ impl Session {
         version: i64,
         input: &TranscribeInput,
     ) -> Result<Transcription> {
+        let _call = self.call(|| Mutation::TranscribeCard {
+            id,
+            version,
+            input: input.clone(),
+        });
         // Validate what can be validated before the transaction.
         let company_input = match &input.company {
             CompanyChoice::New(c) => Some(c.validate()?),
@@ -196,6 +208,11 @@ impl Session {
 
     /// Discards a pending card with a reason (required); the card and its image stay.
     pub fn discard_card(&self, id: CardId, version: i64, reason: &str) -> Result<BusinessCard> {
+        let _call = self.call(|| Mutation::DiscardCard {
+            id,
+            version,
+            reason: reason.to_string(),
+        });
         let reason = clean_multiline(reason, limits::SHORT_TEXT)
             .map_err(|r| refuse("discard_reason", r))?
             .ok_or_else(|| refuse("discard_reason", Reason::Required))?;

@@ -14,12 +14,16 @@ use crate::model::{
     into_page, lines_total,
 };
 use crate::store::{DealsOf, ReadTx, WriteTx};
+use crate::sync::Mutation;
 
 impl Session {
     /// Opens a deal. The owner is the acting user unless another active user is named;
     /// the company must be active; stage, confidence, campaign and products must exist
     /// and not be retired. With line items the amount is their exact sum.
     pub fn add_deal(&self, input: &DealInput) -> Result<Deal> {
+        let _call = self.call(|| Mutation::AddDeal {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
@@ -38,6 +42,11 @@ impl Session {
     /// and admins may. A closed deal's amount and lines are frozen until it is
     /// reopened.
     pub fn update_deal(&self, id: DealId, version: i64, input: &DealInput) -> Result<Deal> {
+        let _call = self.call(|| Mutation::UpdateDeal {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_deal(id, version, may_update, |tx, d, _| {
             if !d.is_open() {
@@ -50,6 +59,11 @@ impl Session {
 
     /// Closes a deal as won (受注) on `closed_on` (today in Japan when not given).
     pub fn win_deal(&self, id: DealId, version: i64, closed_on: Option<NaiveDate>) -> Result<Deal> {
+        let _call = self.call(|| Mutation::WinDeal {
+            id,
+            version,
+            closed_on,
+        });
         let today = self.today();
         self.change_deal(id, version, may_update, |_, d, _| {
             close(d, DealStatus::Won, closed_on.unwrap_or(today), None)
@@ -65,6 +79,12 @@ impl Session {
         closed_on: Option<NaiveDate>,
         reason: Option<&str>,
     ) -> Result<Deal> {
+        let _call = self.call(|| Mutation::LoseDeal {
+            id,
+            version,
+            closed_on,
+            reason: reason.map(str::to_string),
+        });
         let reason = clean_lost_reason(reason)?;
         let today = self.today();
         self.change_deal(id, version, may_update, |_, d, _| {
@@ -74,6 +94,7 @@ impl Session {
 
     /// Opens a won or lost deal again, so it can be changed. The owner and admins may.
     pub fn reopen_deal(&self, id: DealId, version: i64) -> Result<Deal> {
+        let _call = self.call(|| Mutation::ReopenDeal { id, version });
         self.change_deal(
             id,
             version,

@@ -31,6 +31,7 @@ use crate::model::{
 };
 use crate::normalize::{clean_line, normalize_email};
 use crate::store::{ReadTx, WriteTx};
+use crate::sync::Mutation;
 
 /// What a row import stores: `Ok(Err(..))` is a bad row, `Err(..)` stops the import.
 type Stored = Result<Result<(), ValidationError>>;
@@ -45,6 +46,10 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        let (_call, input) = self.import_call(input, |data| Mutation::ImportCompaniesCsv {
+            data,
+            options: *options,
+        })?;
         let header = |map: &ColumnMap| required(map, "name", "`name` (会社名)");
         self.import_rows(
             input,
@@ -85,6 +90,10 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        let (_call, input) = self.import_call(input, |data| Mutation::ImportPersonsCsv {
+            data,
+            options: *options,
+        })?;
         let header = |map: &ColumnMap| {
             required(map, "name", "`name` (氏名)")?;
             company_column(map)
@@ -135,6 +144,10 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        let (_call, input) = self.import_call(input, |data| Mutation::ImportDealsCsv {
+            data,
+            options: *options,
+        })?;
         let rows = CsvRows::open(input, options, DEAL_COLUMNS)?;
         required(rows.map(), "name", "`name` (案件名)")?;
         company_column(rows.map())?;
@@ -162,6 +175,10 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        let (_call, input) = self.import_call(input, |data| Mutation::ImportMastersCsv {
+            data,
+            options: *options,
+        })?;
         let header = |map: &ColumnMap| {
             required(map, "kind", "`kind` (種別)")?;
             required(map, "name", "`name` (名前)")
@@ -193,6 +210,10 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        let (_call, input) = self.import_call(input, |data| Mutation::ImportUsersCsv {
+            data,
+            options: *options,
+        })?;
         let header = |map: &ColumnMap| {
             required(map, "name", "`name` (氏名)")?;
             required(map, "email", "`email` (メール)")

@@ -10,12 +10,16 @@ use crate::model::{
     PersonId, ReportInput, Task, Timestamp, User, format_timestamp, into_page,
 };
 use crate::store::{HistoryOf, WriteTx};
+use crate::sync::Mutation;
 
 impl Session {
     /// Registers a planned interaction (予定登録). It must not be over already (report
     /// it with [`Session::log_interaction`] instead); the company must be active, the
     /// participants active users and the persons met existing, non-archived persons.
     pub fn plan_interaction(&self, input: &InteractionInput) -> Result<Interaction> {
+        let _call = self.call(|| Mutation::PlanInteraction {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         if input.ends_at < now {
@@ -37,6 +41,10 @@ impl Session {
         input: &InteractionInput,
         report: &ReportInput,
     ) -> Result<Interaction> {
+        let _call = self.call(|| Mutation::LogInteraction {
+            input: input.clone(),
+            report: report.clone(),
+        });
         let input = input.validate()?;
         let (outcome, started_at, ended_at) = report.validate(input.starts_at, input.ends_at)?;
         let now = self.now();
@@ -67,6 +75,11 @@ impl Session {
         version: i64,
         report: &ReportInput,
     ) -> Result<Interaction> {
+        let _call = self.call(|| Mutation::ReportInteraction {
+            id,
+            version,
+            report: report.clone(),
+        });
         let now = self.now();
         self.change_interaction(id, version, |_, i, me| {
             require_planned(i)?;
@@ -94,6 +107,11 @@ impl Session {
         version: i64,
         input: &InteractionInput,
     ) -> Result<Interaction> {
+        let _call = self.call(|| Mutation::UpdateInteraction {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_interaction(id, version, |tx, i, _| {
             if i.status == InteractionStatus::Cancelled {
@@ -113,6 +131,12 @@ impl Session {
         starts_at: Timestamp,
         ends_at: Timestamp,
     ) -> Result<Interaction> {
+        let _call = self.call(|| Mutation::RescheduleInteraction {
+            id,
+            version,
+            starts_at,
+            ends_at,
+        });
         let now = self.now();
         self.change_interaction(id, version, |_, i, _| {
             require_planned(i)?;
@@ -139,6 +163,11 @@ impl Session {
         version: i64,
         reason: Option<&str>,
     ) -> Result<Interaction> {
+        let _call = self.call(|| Mutation::CancelInteraction {
+            id,
+            version,
+            reason: reason.map(str::to_string),
+        });
         let reason = Interaction::clean_cancel_reason(reason)?;
         self.change_interaction(id, version, |_, i, _| {
             require_planned(i)?;

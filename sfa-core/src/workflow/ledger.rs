@@ -7,10 +7,14 @@ use crate::model::{
     Company, CompanyId, CompanyInput, Page, PageRequest, Person, PersonId, PersonInput, User,
     into_page,
 };
+use crate::sync::Mutation;
 
 impl Session {
     /// Adds a company.
     pub fn add_company(&self, input: &CompanyInput) -> Result<Company> {
+        let _call = self.call(|| Mutation::AddCompany {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
@@ -23,6 +27,9 @@ impl Session {
     /// Adds several companies in one transaction: all are stored or, if any is
     /// invalid, none (the error names the first invalid one's fields).
     pub fn add_companies(&self, inputs: &[CompanyInput]) -> Result<Vec<Company>> {
+        let _call = self.call(|| Mutation::AddCompanies {
+            inputs: inputs.to_vec(),
+        });
         let inputs = inputs
             .iter()
             .map(CompanyInput::validate)
@@ -52,17 +59,24 @@ impl Session {
         version: i64,
         input: &CompanyInput,
     ) -> Result<Company> {
+        let _call = self.call(|| Mutation::UpdateCompany {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_company(id, version, |c| c.set_input(input))
     }
 
     /// Archives a company: hidden from lists, kept with everything that refers to it.
     pub fn archive_company(&self, id: CompanyId, version: i64) -> Result<Company> {
+        let _call = self.call(|| Mutation::ArchiveCompany { id, version });
         self.change_company(id, version, |c| c.archived = true)
     }
 
     /// Brings an archived company back.
     pub fn restore_company(&self, id: CompanyId, version: i64) -> Result<Company> {
+        let _call = self.call(|| Mutation::RestoreCompany { id, version });
         self.change_company(id, version, |c| c.archived = false)
     }
 
@@ -114,6 +128,9 @@ impl Session {
 
     /// Adds a person to an existing, non-archived company.
     pub fn add_person(&self, input: &PersonInput) -> Result<Person> {
+        let _call = self.call(|| Mutation::AddPerson {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
@@ -132,6 +149,11 @@ impl Session {
     /// Replaces a person's fields, if it is still at `version` (else `Conflict`).
     /// Moving the person to another company requires that company to be active.
     pub fn update_person(&self, id: PersonId, version: i64, input: &PersonInput) -> Result<Person> {
+        let _call = self.call(|| Mutation::UpdatePerson {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
@@ -155,11 +177,13 @@ impl Session {
 
     /// Archives a person: hidden from lists, kept with their history.
     pub fn archive_person(&self, id: PersonId, version: i64) -> Result<Person> {
+        let _call = self.call(|| Mutation::ArchivePerson { id, version });
         self.change_person(id, version, |p| p.archived = true)
     }
 
     /// Brings an archived person back.
     pub fn restore_person(&self, id: PersonId, version: i64) -> Result<Person> {
+        let _call = self.call(|| Mutation::RestorePerson { id, version });
         self.change_person(id, version, |p| p.archived = false)
     }
 

@@ -10,12 +10,16 @@ use crate::model::{
     ProductId, ProductInput, Stage, StageId, StageInput, Timestamp, User,
 };
 use crate::store::{MasterKind, ReadTx, WriteTx};
+use crate::sync::Mutation;
 
 impl Session {
     // --- campaigns ---
 
     /// Adds a campaign. Admins only.
     pub fn add_campaign(&self, input: &CampaignInput) -> Result<Campaign> {
+        let _call = self.call(|| Mutation::AddCampaign {
+            input: input.clone(),
+        });
         self.add_master(MasterInput::Campaign(input.clone()))
             .and_then(unpack)
     }
@@ -27,6 +31,11 @@ impl Session {
         version: i64,
         input: &CampaignInput,
     ) -> Result<Campaign> {
+        let _call = self.call(|| Mutation::UpdateCampaign {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_master(
             MasterId::Campaign(id),
@@ -60,6 +69,9 @@ impl Session {
 
     /// Adds a stage at the end of the process. Admins only.
     pub fn add_stage(&self, input: &StageInput) -> Result<Stage> {
+        let _call = self.call(|| Mutation::AddStage {
+            input: input.clone(),
+        });
         self.add_master(MasterInput::Stage(input.clone()))
             .and_then(unpack)
     }
@@ -67,6 +79,11 @@ impl Session {
     /// Replaces a stage's fields (not its position), if it is still at `version`.
     /// Admins only.
     pub fn update_stage(&self, id: StageId, version: i64, input: &StageInput) -> Result<Stage> {
+        let _call = self.call(|| Mutation::UpdateStage {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_master(MasterId::Stage(id), version, Some(&input.name), |_, m| {
             if let Master::Stage(s) = m {
@@ -81,6 +98,7 @@ impl Session {
     /// Puts the stages in the given order: `ids` must list every stage (retired ones
     /// too) exactly once. Returns the stages in their new order. Admins only.
     pub fn reorder_stages(&self, ids: &[StageId]) -> Result<Vec<Stage>> {
+        let _call = self.call(|| Mutation::ReorderStages { ids: ids.to_vec() });
         let now = self.now();
         self.write(|tx, me| {
             require_admin(me)?;
@@ -135,6 +153,9 @@ impl Session {
 
     /// Adds a confidence level. Admins only.
     pub fn add_confidence(&self, input: &ConfidenceInput) -> Result<Confidence> {
+        let _call = self.call(|| Mutation::AddConfidence {
+            input: input.clone(),
+        });
         self.add_master(MasterInput::Confidence(input.clone()))
             .and_then(unpack)
     }
@@ -146,6 +167,11 @@ impl Session {
         version: i64,
         input: &ConfidenceInput,
     ) -> Result<Confidence> {
+        let _call = self.call(|| Mutation::UpdateConfidence {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_master(
             MasterId::Confidence(id),
@@ -176,6 +202,9 @@ impl Session {
 
     /// Adds a product category. Admins only.
     pub fn add_product_category(&self, input: &ProductCategoryInput) -> Result<ProductCategory> {
+        let _call = self.call(|| Mutation::AddProductCategory {
+            input: input.clone(),
+        });
         self.add_master(MasterInput::ProductCategory(input.clone()))
             .and_then(unpack)
     }
@@ -187,6 +216,11 @@ impl Session {
         version: i64,
         input: &ProductCategoryInput,
     ) -> Result<ProductCategory> {
+        let _call = self.call(|| Mutation::UpdateProductCategory {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_master(
             MasterId::ProductCategory(id),
@@ -217,6 +251,9 @@ impl Session {
 
     /// Adds a product to an active category. Admins only.
     pub fn add_product(&self, input: &ProductInput) -> Result<Product> {
+        let _call = self.call(|| Mutation::AddProduct {
+            input: input.clone(),
+        });
         self.add_master(MasterInput::Product(input.clone()))
             .and_then(unpack)
     }
@@ -229,6 +266,11 @@ impl Session {
         version: i64,
         input: &ProductInput,
     ) -> Result<Product> {
+        let _call = self.call(|| Mutation::UpdateProduct {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         self.change_master(
             MasterId::Product(id),
@@ -265,6 +307,7 @@ impl Session {
     /// Retires a master record: hidden from pickers and refused on new deals, kept
     /// for the records that refer to it. Admins only.
     pub fn retire_master(&self, id: MasterId, version: i64) -> Result<Master> {
+        let _call = self.call(|| Mutation::RetireMaster { id, version });
         self.change_master(id, version, None, |_, m| {
             m.set_retired(true);
             Ok(())
@@ -273,6 +316,7 @@ impl Session {
 
     /// Brings a retired master record back. Admins only.
     pub fn restore_master(&self, id: MasterId, version: i64) -> Result<Master> {
+        let _call = self.call(|| Mutation::RestoreMaster { id, version });
         self.change_master(id, version, None, |_, m| {
             m.set_retired(false);
             Ok(())
@@ -282,6 +326,7 @@ impl Session {
     /// Deletes a master record that nothing refers to; one in use is
     /// [`Error::InUse`] (retire it instead). Admins only.
     pub fn delete_master(&self, id: MasterId) -> Result<()> {
+        let _call = self.call(|| Mutation::DeleteMaster { id });
         self.write(|tx, me| {
             require_admin(me)?;
             if tx.get_master(id)?.is_none() {
@@ -315,6 +360,9 @@ impl Session {
 
     /// Adds a master of any kind. Admins only.
     pub fn add_master(&self, input: MasterInput) -> Result<Master> {
+        let _call = self.call(|| Mutation::AddMaster {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {

@@ -5,6 +5,7 @@
 //! records that user as its author.
 
 mod agenda;
+mod call;
 mod cards;
 pub(crate) mod deals;
 mod exports;
@@ -22,6 +23,7 @@ mod teams;
 mod users;
 
 pub use agenda::MAX_ICAL_INTERACTIONS;
+pub(crate) use call::json as call_json;
 pub use cards::Transcription;
 pub use links::{CompanyLinks, ContactLinks};
 pub use notifications::{

@@ -11,9 +11,9 @@ use crate::store::{ReadTx, RecordProblem, Store, WriteTx};
 /// An open sfa database. Cheap to clone; safe to share between threads.
 #[derive(Clone)]
 pub struct Sfa {
-    pub(super) store: Arc<dyn Store>,
-    pub(super) clock: Arc<dyn Clock>,
-    pub(super) search: Arc<SearchIndex>,
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) search: Arc<SearchIndex>,
     /// Stops the background indexer when the last clone goes.
     _indexer: Arc<IndexerGuard>,
 }
@@ -188,8 +188,12 @@ impl Session {
         self.read(|_, me| Ok(me.clone()))
     }
 
+    /// The current instant: the running call's (see [`super::call`]), else the clock's.
     pub(crate) fn now(&self) -> Timestamp {
-        self.sfa.clock.now()
+        match super::call::current(&self.sfa.store) {
+            Some(call) => call.now,
+            None => self.sfa.clock.now(),
+        }
     }
 
     /// A read transaction with the acting user loaded and checked active.
@@ -206,9 +210,18 @@ impl Session {
         &self,
         f: impl FnOnce(&mut dyn WriteTx, &User) -> Result<T>,
     ) -> Result<T> {
+        let call = super::call::current(&self.sfa.store);
         let value = self.sfa.store.write(|tx| {
             let me = active_user(tx, self.user)?;
-            f(tx, &me)
+            let before = match &call {
+                Some(_) => tx.sync_head()?,
+                None => 0,
+            };
+            let value = f(tx, &me)?;
+            if let Some(call) = &call {
+                call.log(tx, before, self.user)?;
+            }
+            Ok(value)
         })?;
         // The write is committed. The index catches up in the background (a bulk
         // write is left to the next search or an explicit catch-up), so the write

@@ -16,12 +16,16 @@ use crate::model::{
     TaskStatus, Timestamp, User, UserId,
 };
 use crate::store::WriteTx;
+use crate::sync::Mutation;
 
 impl Session {
     /// Adds a task. Without an assignee it is the acting user's own; with another user
     /// it is a request, and they are notified. A `remind_at` queues a reminder for the
     /// assignee (at once, when it has passed already).
     pub fn add_task(&self, input: &TaskInput) -> Result<Task> {
+        let _call = self.call(|| Mutation::AddTask {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
@@ -48,6 +52,11 @@ impl Session {
     /// requester (creator) and admins may; a new assignee other than the acting user is
     /// notified. A completed task takes no new `remind_at`.
     pub fn update_task(&self, id: TaskId, version: i64, input: &TaskInput) -> Result<Task> {
+        let _call = self.call(|| Mutation::UpdateTask {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.change_task(id, version, |tx, t, me| {
@@ -73,6 +82,7 @@ impl Session {
 
     /// Marks a task done; its pending reminder is withdrawn.
     pub fn complete_task(&self, id: TaskId, version: i64) -> Result<Task> {
+        let _call = self.call(|| Mutation::CompleteTask { id, version });
         let now = self.now();
         self.change_task(id, version, |tx, t, me| {
             if !t.is_open() {
@@ -88,6 +98,7 @@ impl Session {
     /// Opens a completed task again; its reminder is queued again if `remind_at` is
     /// still ahead.
     pub fn reopen_task(&self, id: TaskId, version: i64) -> Result<Task> {
+        let _call = self.call(|| Mutation::ReopenTask { id, version });
         let now = self.now();
         self.change_task(id, version, |tx, t, _| {
             if t.is_open() {

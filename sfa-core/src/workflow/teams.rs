@@ -14,10 +14,14 @@ use crate::model::{
     Master, MasterKind, MemberBoard, Team, TeamBoard, TeamId, TeamInput, User,
 };
 use crate::store::{ReadTx, WriteTx};
+use crate::sync::Mutation;
 
 impl Session {
     /// Creates a team. Admins only; members must be active users.
     pub fn add_team(&self, input: &TeamInput) -> Result<Team> {
+        let _call = self.call(|| Mutation::AddTeam {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
@@ -40,6 +44,11 @@ impl Session {
 
     /// Renames a team or changes its members, if it is still at `version`. Admins only.
     pub fn update_team(&self, id: TeamId, version: i64, input: &TeamInput) -> Result<Team> {
+        let _call = self.call(|| Mutation::UpdateTeam {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {

@@ -4,6 +4,7 @@ use super::Session;
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{Timestamp, User, UserId, UserInput};
 use crate::store::{ReadTx, WriteTx};
+use crate::sync::Mutation;
 
 /// Admins add users (and import them).
 pub(crate) fn require_user_admin(me: &User) -> Result<()> {
@@ -42,6 +43,9 @@ pub(crate) fn insert_user(
 impl Session {
     /// Adds a user. Admins only.
     pub fn add_user(&self, input: &UserInput) -> Result<User> {
+        let _call = self.call(|| Mutation::AddUser {
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {
@@ -54,6 +58,11 @@ impl Session {
     /// may change their own name and e-mail but not their role or active flag. An admin
     /// cannot remove the last active admin.
     pub fn update_user(&self, id: UserId, version: i64, input: &UserInput) -> Result<User> {
+        let _call = self.call(|| Mutation::UpdateUser {
+            id,
+            version,
+            input: input.clone(),
+        });
         let input = input.validate()?;
         let now = self.now();
         self.write(|tx, me| {

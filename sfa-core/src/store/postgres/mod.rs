@@ -18,6 +18,7 @@
 mod activity;
 mod open;
 mod sales;
+mod sync;
 mod teams;
 mod tx;
 mod values;
@@ -34,7 +35,10 @@ use crate::error::{Entity, Error, Reason, Result, StorageError, ValidationError}
 use tx::PgTx;
 
 /// The migrations in order; migration `n` (1-based) brings a tenant to version `n`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_sync.sql"),
+];
 
 /// How a [`PostgresStore`] connects.
 #[derive(Debug, Clone)]

@@ -20,6 +20,7 @@ mod rows;
 mod sales;
 mod sales_rows;
 mod schema;
+mod sync;
 mod teams;
 mod tx;
 
@@ -415,8 +416,15 @@ mod tests {
     }
 
     /// Overwrites a stretch in the middle of the file (not the schema) with garbage.
+    /// Damages the page holding the middle company's row (`株式会社検査01500`...), so
+    /// that reading the companies meets it.
     fn damage_the_middle(bytes: &mut [u8]) {
-        let middle = bytes.len() / 2 / 4096 * 4096;
+        let needle = "株式会社検査01500".as_bytes();
+        let at = bytes
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap_or(bytes.len() / 2);
+        let middle = at / 4096 * 4096;
         for b in &mut bytes[middle..middle + 3000] {
             *b = 0x5A;
         }

@@ -40,7 +40,7 @@ fn team_params(t: &Team, expected: i64, f: Exec<'_>) -> rusqlite::Result<usize> 
     ])
 }
 
-const CARD_COLUMNS: &str = "id, media_type, size_bytes, transcriber_id, status, person_id, company_id, \
+pub(super) const CARD_COLUMNS: &str = "id, media_type, size_bytes, transcriber_id, status, person_id, company_id, \
      discard_reason, created_at, created_by, updated_at, updated_by, version";
 
 fn stored<T>(
@@ -77,7 +77,7 @@ fn card_from_row(row: &Row<'_>) -> rusqlite::Result<BusinessCard> {
     })
 }
 
-fn card_params(c: &BusinessCard, expected: i64, f: Exec<'_>) -> rusqlite::Result<usize> {
+pub(super) fn card_params(c: &BusinessCard, expected: i64, f: Exec<'_>) -> rusqlite::Result<usize> {
     f(params![
         c.id,
         c.media_type.as_str(),
