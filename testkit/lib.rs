@@ -9,6 +9,7 @@ pub mod crash;
 pub mod forecast_cli;
 pub mod fuzz;
 pub mod history;
+pub mod http;
 pub mod office;
 pub mod search_eval;
 pub mod sync;
