@@ -93,6 +93,9 @@ rm -rf target/wheels
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps target/wheels/sfa-*.whl
 (cd sfa-py && "../$venv/bin/python" -m mypy.stubtest sfa._sfa)
 "$venv/bin/python" -m mypy --strict --python-version 3.11 sfa-py/python/sfa
+# The sync tests start the reference server (it needs SFA_TEST_POSTGRES).
+cargo build --quiet -p sfa-server
+export SFA_SERVER_BIN="$PWD/target/debug/sfa-server"
 (cd sfa-py && "../$venv/bin/python" -m pytest -q -p no:cacheprovider tests)
 if [ -n "${SFA_TEST_POSTGRES:-}" ]; then
   echo "== Python: the tests again, on PostgreSQL"

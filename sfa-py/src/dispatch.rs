@@ -90,6 +90,12 @@ pub(crate) fn database(sfa: &Sfa, method: &str, args: &str) -> Outcome {
         "check_stored_records" => out(sfa.check_stored_records()?),
         "check_search_index" => out(sfa.check_search_index()?),
         "change_key" => out(sfa.change_key(&a.get::<String>("new_key")?)?),
+        "sync_enable" => out(sfa.sync_client().enable()?),
+        "sync_status" => out(sfa.sync_client().status()?),
+        "sync_rejections" => out(sfa.sync_client().rejections()?),
+        "sync_dismiss_rejection" => out(sfa
+            .sync_client()
+            .dismiss_rejection(&a.get::<String>("mutation_id")?)?),
         // Test-only (feature `fault-injection`, in the wheel test-all builds): the next
         // write panics before it commits, to prove that the panic reaches Python as
         // InternalError (not pyo3's PanicException) and nothing is half-written.

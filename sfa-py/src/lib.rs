@@ -141,6 +141,44 @@ impl Native {
         }
     }
 
+    /// A whole sync (push until the outbox is empty, then pull until up to date) over
+    /// the caller's transport: `transport(kind, body)` sends `body` to the server's
+    /// `kind` endpoint (`push` or `pull`) and returns the answer's bytes. An exception
+    /// `transport` raises stops the sync (what was applied stays applied) and is raised
+    /// again here.
+    fn sync_run(&self, py: Python<'_>, transport: Py<PyAny>) -> PyResult<String> {
+        let sfa = self.sfa();
+        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+        let envelope = {
+            let failed = &failed;
+            guarded(py, move || {
+                let mut send = |exchange: sfa_core::sync::Exchange<'_>| {
+                    let (kind, body) = match exchange {
+                        sfa_core::sync::Exchange::Push(b) => ("push", b),
+                        sfa_core::sync::Exchange::Pull(b) => ("pull", b),
+                    };
+                    Python::attach(|py| {
+                        let answer = transport
+                            .call1(py, (kind, PyBytes::new(py, body)))
+                            .and_then(|a| a.extract::<Vec<u8>>(py));
+                        answer.map_err(|e| {
+                            failed
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .get_or_insert(e);
+                            sfa_core::Error::Unavailable
+                        })
+                    })
+                };
+                Ok(serde_json::json!(sfa?.sync_client().run(&mut send)?))
+            })
+        };
+        match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            Some(e) => Err(e),
+            None => Ok(envelope),
+        }
+    }
+
     /// Closes the database: later calls fail with a `closed` error; calls in flight
     /// finish first. Waits for the search index's background work, so the files can be
     /// copied or deleted once it returns (unless another handle has the file open).

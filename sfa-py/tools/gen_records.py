@@ -25,7 +25,8 @@ RECORDS = [
     "ForecastRequest", "ForecastRow", "ProductRow", "CategoryRow", "CampaignRow",
     "CalibrationRow", "RangeRequest", "ForecastRange", "TeamInput", "Team", "BoardRequest",
     "MemberBoard", "TeamBoard", "BusinessCard", "DuplicateHint", "CardPhone", "CardDraft",
-    "ImportOptions", "ExportOptions", "RecordProblem", "IndexCheck",
+    "ImportOptions", "ExportOptions", "RecordProblem", "IndexCheck", "SyncStatus",
+    "SyncReport",
 ]
 
 # Records a caller builds: every field gets a default.

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,6 +40,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     SfaError,
+    SyncServerError,
     UnavailableError,
     ClosedError,
     ValidationError,
@@ -268,6 +271,70 @@ class Sfa:
         differences) and the index's files must be whole (`damaged`)."""
         result: _r.IndexCheck = decode(_r.IndexCheck, self._db("check_search_index"))
         return result
+
+    def enable_sync(self) -> str:
+        """Makes this database a sync client (a device of the team server) and returns
+        its client id; later calls return the same id. Only an empty database becomes
+        a client (records made before would never reach the server): sync first, then
+        work. `sync()` does this itself."""
+        return str(self._db("sync_enable"))
+
+    def sync(self, server_url: str, token: str, *, timeout: float = 60.0) -> _r.SyncReport:
+        """Syncs with the team server (`sfa-server`) at `server_url` as the user the
+        bearer `token` stands for: pushes every call made here since the last sync, then
+        pulls what changed on the server until up to date. Returns what moved; calls the
+        server refused are listed by `sync_rejections()`. Raises `SyncServerError` when
+        the server refuses a request (a bad token: 401) and `UnavailableError` when it
+        cannot be reached; what was applied before stays applied, and syncing again
+        goes on from there."""
+        self.enable_sync()
+        base = server_url.rstrip("/")
+
+        def transport(kind: str, body: bytes) -> bytes:
+            request = urllib.request.Request(
+                f"{base}/v1/sync/{kind}",
+                data=body,
+                method="POST",
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    answer: bytes = response.read()
+                    return answer
+            except urllib.error.HTTPError as e:
+                if e.code == 503:
+                    raise UnavailableError("the sync server is busy or its database is down; try again") from None
+                try:
+                    message = str(json.loads(e.read()).get("message", ""))
+                except ValueError:
+                    message = ""
+                raise SyncServerError(
+                    f"the sync server refused the {kind} ({e.code}): {message}".rstrip(": "),
+                    {"status": e.code},
+                ) from None
+            except (urllib.error.URLError, OSError) as e:
+                raise UnavailableError(f"the sync server cannot be reached: {e}") from None
+
+        result: _r.SyncReport = decode(_r.SyncReport, _unwrap(self._native.sync_run(transport)))
+        return result
+
+    def sync_status(self) -> _r.SyncStatus:
+        """Where this device stands: calls waiting to be pushed, rejections, the last
+        push and pull."""
+        result: _r.SyncStatus = decode(_r.SyncStatus, self._db("sync_status"))
+        return result
+
+    def sync_rejections(self) -> list[dict[str, Any]]:
+        """The calls the server refused, oldest first, as the core's JSON form: each
+        has `mutation_id`, `call` (the call as made: `call.call.call` names it),
+        `refusal` (`code`: conflict, not_found, permission_denied, validation, in_use,
+        depends_on_refused or failed; `message`; `fields`) and `server_records` (the
+        server's records; this database's copies were restored to them)."""
+        return list(self._db("sync_rejections"))
+
+    def dismiss_sync_rejection(self, mutation_id: str) -> bool:
+        """Forgets a rejection once dealt with; False if there was none."""
+        return bool(self._db("sync_dismiss_rejection", mutation_id=mutation_id))
 
     def check_stored_records(self) -> list[_r.RecordProblem]:
         """Every stored record that today's rules refuse (written by an older version
@@ -702,6 +769,7 @@ __all__ = [
     "Session",
     "Sfa",
     "SfaError",
+    "SyncServerError",
     "SkippedRow",
     "TranscribeInput",
     "Transcription",

@@ -665,3 +665,20 @@ class IndexCheck:
     stale: list[str]
     damaged: bool
     changed_meanwhile: int
+
+
+@dataclass
+class SyncStatus:
+    client_id: Optional[str]
+    pending: int
+    rejections: int
+    cursor: int
+    last_push_at: Optional[datetime]
+    last_pull_at: Optional[datetime]
+
+
+@dataclass
+class SyncReport:
+    pushed: int
+    rejected: int
+    pulled: int

@@ -106,6 +106,16 @@ class WrongKeyError(DatabaseError):
     """The key does not open this encrypted database: ask for it again."""
 
 
+class SyncServerError(SfaError):
+    """The sync server refused a request: `status` is its HTTP status (401: the token
+    is not valid; 403: the user may not sync; 413: a message too large)."""
+
+    @property
+    def status(self) -> Optional[int]:
+        status = self.details.get("status")
+        return int(status) if status is not None else None
+
+
 class InvalidArgumentError(SfaError, ValueError):
     """A call got an argument of the wrong shape (a bug in the calling code): `field`
     names it, inside a record too (`input.company_id` for a malformed id)."""
