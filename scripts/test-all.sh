@@ -123,6 +123,7 @@ cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/d
   --language swift --out-dir target/swift-bindings --no-format
 test -s target/swift-bindings/Sfa.swift && test -s target/swift-bindings/SfaFFI.h
 grep -q "func search(" target/swift-bindings/Sfa.swift
+grep -q "func syncPushRequest(" target/swift-bindings/Sfa.swift
 grep -q "public typealias Decimal = Foundation.Decimal" target/swift-bindings/Sfa.swift
 grep -q "public typealias Timestamp = Date" target/swift-bindings/Sfa.swift
 echo "Swift bindings generated: $(wc -l < target/swift-bindings/Sfa.swift) lines"

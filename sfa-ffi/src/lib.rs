@@ -12,7 +12,8 @@
 //!
 //! The methods live by area: `ledger.rs` (users, companies, persons, CSV),
 //! `activity.rs` (interactions, tasks, notifications, agenda), `sales.rs` (master
-//! data, deals, forecasts), `teams.rs` (teams, the board, business cards).
+//! data, deals, forecasts), `teams.rs` (teams, the board, business cards), `sync.rs`
+//! (offline sync as bytes the app moves).
 
 mod activity;
 mod csv;
@@ -21,6 +22,7 @@ mod ledger;
 mod pages;
 mod records;
 mod sales;
+mod sync;
 mod teams;
 mod types;
 

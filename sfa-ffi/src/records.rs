@@ -12,6 +12,7 @@ use sfa_core::forecast::{
     ForecastRow, ProductRow, RangeRequest,
 };
 use sfa_core::model::*;
+use sfa_core::sync::{PullReport, PushReport, SyncReport, SyncStatus};
 use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};
 use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};
 
@@ -1422,4 +1423,50 @@ pub struct RecordProblem {
     pub field: String,
     /// The rule, in words.
     pub reason: String,
+}
+
+/// Where a device stands.
+#[uniffi::remote(Record)]
+pub struct SyncStatus {
+    /// The device's client id (`None` until sync is enabled).
+    pub client_id: Option<String>,
+    /// Calls waiting to be pushed.
+    pub pending: u64,
+    /// Refused calls kept for the user to resolve.
+    pub rejections: u64,
+    /// The seq of the last server change applied.
+    pub cursor: i64,
+    /// When a push answer was last applied.
+    pub last_push_at: Option<Timestamp>,
+    /// When a pull answer was last applied.
+    pub last_pull_at: Option<Timestamp>,
+}
+
+/// What applying a push answer did.
+#[uniffi::remote(Record)]
+pub struct PushReport {
+    /// Calls the server applied.
+    pub applied: u64,
+    /// Calls the server refused, and calls refused with them because they changed the same records.
+    pub rejected: u64,
+}
+
+/// What applying a pull answer did.
+#[uniffi::remote(Record)]
+pub struct PullReport {
+    /// Records stored or removed.
+    pub applied: u64,
+    /// Changes still on the server after this page (0: up to date).
+    pub remaining: u64,
+}
+
+/// What one whole sync did ([`SyncClient::run`]).
+#[uniffi::remote(Record)]
+pub struct SyncReport {
+    /// Calls the server applied.
+    pub pushed: u64,
+    /// Calls refused (see [`SyncClient::rejections`]).
+    pub rejected: u64,
+    /// Records received.
+    pub pulled: u64,
 }

@@ -29,6 +29,7 @@ RECORDS = [
     "CalibrationRow", "RangeRequest", "ForecastRange", "TeamInput", "Team", "BoardRequest",
     "MemberBoard", "TeamBoard", "BusinessCard", "DuplicateHint", "CardPhone", "CardDraft",
     "TranscribeInput", "Transcription", "ImportOptions", "ExportOptions", "RecordProblem",
+    "SyncStatus", "PushReport", "PullReport", "SyncReport",
 ]
 
 # Enums declared with `pub enum` (the others come from `stored_enum!`).
@@ -97,6 +98,7 @@ def main():
         "use sfa_core::model::*;",
         "use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};",
         "use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};",
+        "use sfa_core::sync::{PullReport, PushReport, SyncReport, SyncStatus};",
         "",
         "use crate::types::{Decimal, NaiveDate};",
         "",
