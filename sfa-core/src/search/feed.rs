@@ -129,13 +129,35 @@ impl SearchIndex {
     /// An index whose files turn out damaged (reading fails, or tantivy panics on
     /// garbled bytes) is made anew and rebuilt.
     pub fn catch_up(&self, store: &dyn Store, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
-        match super::guarded(|| self.catch_up_once(store, progress)) {
+        match super::guarded(|| self.catch_up_once(store, progress, u64::MAX)) {
             Err(Error::Search(_)) if self.is_damaged() => self.repair(store),
             other => other,
         }
     }
 
-    fn catch_up_once(&self, store: &dyn Store, progress: &mut dyn FnMut(u64, u64)) -> Result<u64> {
+    /// Applies at most about `max_changes` of the waiting changes (whole rounds) and
+    /// commits them; returns whether more are waiting. The background indexer works
+    /// through a large backlog (a first sync) this way, so that it can stop between
+    /// rounds when the database is closed. An index that cannot follow the database is
+    /// rebuilt whole, as by [`SearchIndex::catch_up`].
+    pub(crate) fn catch_up_some(&self, store: &dyn Store, max_changes: u64) -> Result<bool> {
+        match super::guarded(|| self.catch_up_once(store, &mut |_, _| {}, max_changes)) {
+            Err(Error::Search(_)) if self.is_damaged() => {
+                self.repair(store)?;
+            }
+            other => {
+                other?;
+            }
+        }
+        Ok(self.pending(store)? > 0)
+    }
+
+    fn catch_up_once(
+        &self,
+        store: &dyn Store,
+        progress: &mut dyn FnMut(u64, u64),
+        max_changes: u64,
+    ) -> Result<u64> {
         // The common case, nothing new, costs one read and takes no lock.
         let head = store.read(|tx| tx.change_log_head())?;
         if self.seen.load(Ordering::SeqCst) == head {
@@ -165,8 +187,14 @@ impl SearchIndex {
         // What the index holds now: nobody else commits while this writer is held.
         live.reader.reload()?;
         let indexed = live.reader.searcher();
-        let (cursor, last_change, documents) =
-            self.apply(store, &mut writer, &indexed, commit.cursor, progress)?;
+        let (cursor, last_change, documents) = self.apply(
+            store,
+            &mut writer,
+            &indexed,
+            commit.cursor,
+            progress,
+            max_changes,
+        )?;
         if cursor > commit.cursor {
             self.commit(
                 &mut writer,
@@ -294,6 +322,7 @@ impl SearchIndex {
         indexed: &tantivy::Searcher,
         cursor: i64,
         progress: &mut dyn FnMut(u64, u64),
+        max_changes: u64,
     ) -> Result<(i64, Option<String>, u64)> {
         let total = store.read(|tx| tx.change_count_since(cursor))?;
         let mut done = 0u64;
@@ -304,7 +333,7 @@ impl SearchIndex {
         // change that snapshot already included needs no second write (a company change
         // rewrites its persons, whose own changes usually follow in the log).
         let mut written: HashMap<String, i64> = HashMap::new();
-        loop {
+        while done < max_changes {
             let after = last;
             let (changes, docs) = store.read(|tx| {
                 let high_water = tx.change_log_head()?;

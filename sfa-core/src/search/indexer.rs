@@ -20,10 +20,16 @@ use crate::store::Store;
 /// right after they commit; larger (bulk) writes leave it to the next search.
 pub const EAGER_INDEX_CHANGES: u64 = 256;
 
+/// How many changes the indexer applies per round when asked to work through a
+/// backlog ([`SearchIndex::kick_all`]); it checks for a stop between rounds.
+const BACKLOG_ROUND: u64 = 10_000;
+
 #[derive(Debug, Default)]
 struct Signal {
     /// A write committed since the indexer last looked.
     kicked: bool,
+    /// Work through every waiting change, however many (a sync is pulling pages).
+    all: bool,
     /// The index is being dropped.
     stop: bool,
 }
@@ -72,6 +78,16 @@ impl Drop for IndexerGuard {
 impl SearchIndex {
     /// Tells the indexer that a write committed (starting it on the first write).
     pub fn kick(self: &Arc<Self>, store: &Arc<dyn Store>) {
+        self.wake(store, false);
+    }
+
+    /// Like [`SearchIndex::kick`], but the indexer works through every waiting change,
+    /// however many, in rounds (a first sync pulls its pages while the index follows).
+    pub fn kick_all(self: &Arc<Self>, store: &Arc<dyn Store>) {
+        self.wake(store, true);
+    }
+
+    fn wake(self: &Arc<Self>, store: &Arc<dyn Store>, all: bool) {
         let mut thread = self
             .indexer
             .thread
@@ -96,7 +112,11 @@ impl SearchIndex {
         }
         drop(thread);
         let (lock, wake) = &*self.indexer.signal;
-        lock.lock().unwrap_or_else(PoisonError::into_inner).kicked = true;
+        {
+            let mut signal = lock.lock().unwrap_or_else(PoisonError::into_inner);
+            signal.kicked = true;
+            signal.all |= all;
+        }
         wake.notify_one();
     }
 }
@@ -104,7 +124,7 @@ impl SearchIndex {
 fn run(index: &SearchIndex, store: &dyn Store, signal: &(Mutex<Signal>, Condvar)) {
     let (lock, wake) = signal;
     loop {
-        {
+        let all = {
             let mut s = lock.lock().unwrap_or_else(PoisonError::into_inner);
             while !s.kicked && !s.stop {
                 s = wake.wait(s).unwrap_or_else(PoisonError::into_inner);
@@ -113,9 +133,18 @@ fn run(index: &SearchIndex, store: &dyn Store, signal: &(Mutex<Signal>, Condvar)
                 return;
             }
             s.kicked = false;
-        }
+            std::mem::take(&mut s.all)
+        };
         // A failure here is not the write's: the changes stay in the log and the next
         // search (or write) applies them.
-        let _ = index.catch_up_if_small(store, EAGER_INDEX_CHANGES);
+        if !all {
+            let _ = index.catch_up_if_small(store, EAGER_INDEX_CHANGES);
+            continue;
+        }
+        while let Ok(true) = index.catch_up_some(store, BACKLOG_ROUND) {
+            if lock.lock().unwrap_or_else(PoisonError::into_inner).stop {
+                return;
+            }
+        }
     }
 }

@@ -355,7 +355,8 @@ impl SyncClient {
                 remaining: response.remaining,
             })
         })?;
-        self.sfa.search.kick(&self.sfa.store);
+        // The index follows the pages on its own thread while the next ones arrive.
+        self.sfa.search.kick_all(&self.sfa.store);
         Ok(report)
     }
 
