@@ -667,3 +667,135 @@ fn only_an_empty_database_becomes_a_sync_client() {
     let id = phone.sfa.sync_client().status().unwrap().client_id.unwrap();
     assert_eq!(phone.sfa.sync_client().enable().unwrap(), id);
 }
+
+#[test]
+fn a_phone_behind_the_removals_the_server_keeps_is_reset_and_keeps_its_waiting_calls() {
+    let o = Office::new();
+    let (a, _) = phones(&o);
+    // On the server: a master made and deleted (a removal the log keeps as a
+    // tombstone), then the tombstones are pruned.
+    let gone = o
+        .manager
+        .add_product_category(&sfa_core::ProductCategoryInput {
+            name: "一時".into(),
+        })
+        .unwrap();
+    o.manager
+        .delete_master(sfa_core::MasterId::ProductCategory(gone.id))
+        .unwrap();
+    let later = o
+        .jiro
+        .add_company(&CompanyInput::named("株式会社後発"))
+        .unwrap();
+    let floor = o
+        .sfa
+        .sync_server()
+        .prune_removals(chrono::Utc::now() + Duration::seconds(5))
+        .unwrap();
+    assert!(floor > a.sfa.sync_client().status().unwrap().cursor);
+    // Offline on the phone, waiting to be pushed.
+    let mine = a
+        .me()
+        .add_company(&CompanyInput::named("株式会社保留"))
+        .unwrap();
+
+    // Pulling first: the server says reset; the phone starts again from nothing but
+    // keeps the call that waits, and pulls everything anew.
+    let mut resets = 0;
+    loop {
+        let request = a.sfa.sync_client().pull_request(1000).unwrap();
+        let answer = o.sfa.sync_server().pull(a.user, &request).unwrap();
+        let reset = serde_json::from_slice::<sfa_core::sync::PullResponse>(&answer)
+            .unwrap()
+            .reset;
+        resets += usize::from(reset);
+        let page = a.sfa.sync_client().apply_pull_response(&answer).unwrap();
+        if page.remaining == 0 {
+            break;
+        }
+    }
+    assert_eq!(resets, 1);
+    assert_eq!(a.me().get_company(mine.id).unwrap(), mine);
+    assert_eq!(a.me().get_company(later.id).unwrap(), later);
+    assert_eq!(a.sfa.sync_client().status().unwrap().pending, 1);
+    let report = a.sync(&o.sfa).unwrap();
+    assert_eq!(report.pushed, 1);
+    assert_in_step(&o, &a);
+}
+
+#[test]
+fn a_company_the_server_refused_leaves_the_phone_and_its_search_index() {
+    let o = Office::new();
+    let (a, _) = phones(&o);
+    // The member is deactivated on the server while their phone is offline.
+    o.deactivate(&o.hanako);
+    let ghost = a
+        .me()
+        .add_company(&CompanyInput::named("株式会社幻影"))
+        .unwrap();
+    assert_eq!(
+        a.me()
+            .search(&sfa_core::SearchRequest::new("幻影"))
+            .unwrap()
+            .len(),
+        1
+    );
+    let push = a.sfa.sync_client().push_request(1 << 20).unwrap().unwrap();
+    let answer = o.sfa.sync_server().push(a.user, &push).unwrap();
+    let report = a.sfa.sync_client().apply_push_response(&answer).unwrap();
+    assert_eq!(report.rejected, 1);
+    let rejection = &a.sfa.sync_client().rejections().unwrap()[0];
+    assert_eq!(rejection.refusal.code, RefusalCode::PermissionDenied);
+    // The server never had it: the phone's copy is gone, from its search index too.
+    assert!(matches!(
+        a.me().get_company(ghost.id),
+        Err(sfa_core::Error::NotFound { .. })
+    ));
+    assert!(
+        a.me()
+            .search(&sfa_core::SearchRequest::new("幻影"))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(a.sfa.check_search_index().unwrap().is_consistent());
+    // And the server does not serve a deactivated user.
+    let pull = a.sfa.sync_client().pull_request(100).unwrap();
+    assert!(matches!(
+        o.sfa.sync_server().pull(a.user, &pull),
+        Err(sfa_core::Error::PermissionDenied { .. })
+    ));
+}
+
+#[test]
+fn a_phone_refuses_pages_of_another_server_and_a_server_refuses_its_pushes() {
+    let o = Office::new();
+    let other = Office::new();
+    let (a, _) = phones(&o);
+    a.me()
+        .add_company(&CompanyInput::named("株式会社宛先違い"))
+        .unwrap();
+    let push = a.sfa.sync_client().push_request(1 << 20).unwrap().unwrap();
+    assert_eq!(
+        sfa_testkit::field_error(other.sfa.sync_server().push(a.user, &push)),
+        (
+            sfa_core::Entity::SyncMessage,
+            "server_id",
+            sfa_core::Reason::Inconsistent
+        )
+    );
+    let pull = a.sfa.sync_client().pull_request(100).unwrap();
+    let page = other
+        .sfa
+        .sync_server()
+        .pull(other.hanako.user_id(), &pull)
+        .unwrap();
+    assert_eq!(
+        sfa_testkit::field_error(a.sfa.sync_client().apply_pull_response(&page)),
+        (
+            sfa_core::Entity::SyncMessage,
+            "server_id",
+            sfa_core::Reason::Inconsistent
+        )
+    );
+    assert_eq!(a.sfa.sync_client().status().unwrap().pending, 1);
+}

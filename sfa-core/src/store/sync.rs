@@ -44,6 +44,9 @@ pub trait SyncReadTx {
     fn sync_change_count(&mut self, after: i64) -> Result<u64>;
     /// The seq of a record's latest change, if the log has it.
     fn sync_seq(&mut self, kind: &str, id: &str) -> Result<Option<i64>>;
+    /// The highest seq of a pruned tombstone (0 when none was): a device whose cursor
+    /// is below it may have missed a removal and must be reset.
+    fn sync_floor(&mut self) -> Result<i64>;
     /// A sync setting (the device's client id, its cursor...).
     fn sync_setting(&mut self, key: &str) -> Result<Option<String>>;
     /// The outbox in order, from seq `after`, at most `limit` entries.
@@ -78,6 +81,9 @@ pub trait SyncWriteTx {
     fn remove_sync_rejection(&mut self, mutation_id: &str) -> Result<bool>;
     /// Sets a sync setting.
     fn set_sync_setting(&mut self, key: &str, value: &str) -> Result<()>;
+    /// Forgets the removals logged before `before` (never the newest row of the log)
+    /// and raises the floor to match; returns the floor.
+    fn prune_sync_tombstones(&mut self, before: crate::model::Timestamp) -> Result<i64>;
     /// Stores a notification received from the server, as it is there.
     fn put_notification(&mut self, notification: &Notification) -> Result<()>;
     /// Deletes a record of a synced kind, with its parts (the server deleted it, or

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::records::RecordKey;
+use super::records::{RecordKey, SyncRecord};
 use super::wire::{
     Outcome, PullRequest, PullResponse, PushRequest, PushResponse, PushedMutation, RecordState,
     RecordedCall, Refusal, Rejection, decode, encode,
@@ -150,6 +150,69 @@ fn apply_states(
     Ok((applied, kept))
 }
 
+/// The kinds in the order they are removed in a reset: a record before those it refers
+/// to.
+const REMOVAL_ORDER: &[&str] = &[
+    "notification",
+    "task",
+    "card",
+    "deal",
+    "interaction",
+    "person",
+    "company",
+    "team",
+    "product",
+    "product_category",
+    "campaign",
+    "stage",
+    "confidence",
+    "user",
+];
+
+/// Starts the device again from an empty cursor: removes every record except those
+/// touched by calls still waiting to be pushed and the records they refer to (so the
+/// calls' records stay whole; the pulls bring the rest back as the server has them).
+fn reset(tx: &mut dyn WriteTx, waiting: &HashSet<RecordKey>) -> Result<()> {
+    let mut keep: HashSet<RecordKey> = HashSet::new();
+    let mut todo: Vec<RecordKey> = waiting.iter().cloned().collect();
+    while let Some(key) = todo.pop() {
+        if !keep.insert(key.clone()) {
+            continue;
+        }
+        if let Some(record) = SyncRecord::read(tx, &key)? {
+            todo.extend(record.references());
+        }
+    }
+    let mut by_kind: HashMap<String, Vec<String>> = HashMap::new();
+    let mut after = 0;
+    loop {
+        let changes = tx.sync_changes(after, MAX_PULL_RECORDS)?;
+        let Some(last) = changes.last() else { break };
+        after = last.seq;
+        for c in changes.into_iter().filter(|c| !c.gone) {
+            let key = RecordKey {
+                kind: c.kind,
+                id: c.id,
+            };
+            if !keep.contains(&key) {
+                by_kind.entry(key.kind).or_default().push(key.id);
+            }
+        }
+    }
+    for kind in REMOVAL_ORDER {
+        for id in by_kind.remove(*kind).unwrap_or_default() {
+            // A record another kept one still refers to stays; the pulls replace it.
+            match tx.delete_record(kind, &id) {
+                Ok(_) | Err(crate::Error::Storage(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    tx.set_sync_setting(CURSOR_SETTING, "0")?;
+    tx.set_sync_setting(REFRESH_SETTING, "[]")?;
+    Ok(())
+}
+
 impl SyncClient {
     /// Makes this database a sync client (once; later calls return the same id):
     /// from now on every write call is also recorded in the outbox, in its own
@@ -197,10 +260,13 @@ impl SyncClient {
     /// Send it to the server's push endpoint and apply the answer with
     /// [`SyncClient::apply_push_response`]; sending the same push again is safe.
     pub fn push_request(&self, max_bytes: usize) -> Result<Option<Vec<u8>>> {
-        let (client_id, entries) = self
-            .sfa
-            .store
-            .read(|tx| Ok((client_id(tx)?, tx.outbox(0, MAX_PUSH_CALLS)?)))?;
+        let (client_id, server_id, entries) = self.sfa.store.read(|tx| {
+            Ok((
+                client_id(tx)?,
+                tx.sync_setting(SERVER_SETTING)?,
+                tx.outbox(0, MAX_PUSH_CALLS)?,
+            ))
+        })?;
         let mut size = 0;
         let mut mutations = Vec::new();
         for entry in entries {
@@ -222,6 +288,7 @@ impl SyncClient {
         }
         encode(&PushRequest {
             client_id,
+            server_id,
             mutations,
         })
         .map(Some)
@@ -340,6 +407,13 @@ impl SyncClient {
             }
             let waiting: HashSet<RecordKey> =
                 tx.outbox(0, u32::MAX)?.iter().flat_map(touched).collect();
+            if response.reset {
+                reset(tx, &waiting)?;
+                return Ok(PullReport {
+                    applied: 0,
+                    remaining: response.remaining.max(1),
+                });
+            }
             let (applied, kept) = apply_states(tx, &response.records, &waiting, false)?;
             let mut refresh = refresh_keys(tx)?;
             for state in &response.records {

@@ -42,6 +42,17 @@ impl SyncServer {
     pub fn push(&self, user: UserId, request: &[u8]) -> Result<Vec<u8>> {
         let request: PushRequest = decode(request, "push")?;
         check_client(&request.client_id)?;
+        if let Some(expected) = &request.server_id {
+            let id = self.sfa.store.read(|tx| tx.database_id())?;
+            if *expected != id {
+                return Err(ValidationError::single(
+                    Entity::SyncMessage,
+                    "server_id",
+                    Reason::Inconsistent,
+                )
+                .into());
+            }
+        }
         let mut refused: HashSet<RecordKey> = HashSet::new();
         let mut results = Vec::with_capacity(request.mutations.len());
         for m in &request.mutations {
@@ -135,6 +146,14 @@ impl SyncServer {
         }
     }
 
+    /// Forgets the removals logged before `before` (a retention of, say, 90 days
+    /// keeps the log small); a device whose cursor is older than what is kept is reset
+    /// on its next pull and pulls everything anew. Returns the new floor (the highest
+    /// seq pruned).
+    pub fn prune_removals(&self, before: crate::model::Timestamp) -> Result<i64> {
+        self.sfa.store.write(|tx| tx.prune_sync_tombstones(before))
+    }
+
     /// A card's image, for a device that shows the card (images travel on demand, not
     /// in pulls); store it there with [`super::SyncClient::store_card_image`].
     pub fn card_image(&self, user: UserId, card: crate::CardId) -> Result<Vec<u8>> {
@@ -202,6 +221,18 @@ impl SyncServer {
         self.sfa.session(user)?;
         let limit = request.limit.clamp(1, MAX_PULL_RECORDS);
         let response = self.sfa.store.read(|tx| {
+            let head = tx.sync_head()?;
+            let behind = request.cursor > 0 && request.cursor < tx.sync_floor()?;
+            if behind || request.cursor > head {
+                return Ok(PullResponse {
+                    server_id: tx.database_id()?,
+                    records: Vec::new(),
+                    cursor: 0,
+                    remaining: tx.sync_change_count(0)?,
+                    unreadable: 0,
+                    reset: true,
+                });
+            }
             let mut page = Page {
                 user,
                 after: request.cursor,
@@ -249,6 +280,7 @@ impl SyncServer {
                 cursor,
                 remaining: tx.sync_change_count(cursor)?,
                 unreadable: page.unreadable,
+                reset: false,
             })
         })?;
         encode(&response)

@@ -40,6 +40,10 @@ pub struct PushedMutation {
 pub struct PushRequest {
     /// The device (its sync client id).
     pub client_id: String,
+    /// The server database the device has synced with (`None` before its first pull):
+    /// a server that is another database refuses the push.
+    #[serde(default)]
+    pub server_id: Option<String>,
     /// The calls, in the order they were made.
     pub mutations: Vec<PushedMutation>,
 }
@@ -230,6 +234,11 @@ pub struct PullResponse {
     pub remaining: u64,
     /// Records the server could not read (damaged) and left out.
     pub unreadable: u64,
+    /// The device must start again from an empty cursor: its cursor is behind the
+    /// removals the server still keeps, or ahead of the server's log (a database
+    /// restored from a backup). `records` is then empty.
+    #[serde(default)]
+    pub reset: bool,
 }
 
 /// A call the server refused, kept on the device until the app resolves it.

@@ -47,6 +47,13 @@ impl SyncReadTx for PgTx<'_, '_> {
             .map(|r| r.get(0)))
     }
 
+    fn sync_floor(&mut self) -> Result<i64> {
+        Ok(self
+            .sync_setting("sync_floor")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
     fn sync_setting(&mut self, key: &str) -> Result<Option<String>> {
         Ok(self
             .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
@@ -172,6 +179,20 @@ impl SyncWriteTx for PgTx<'_, '_> {
             &[&key, &value],
         )?;
         Ok(())
+    }
+
+    fn prune_sync_tombstones(&mut self, before: Timestamp) -> Result<i64> {
+        let pruned: Option<i64> = self
+            .query_one(
+                "SELECT max(seq) FROM sync_log WHERE gone AND changed_at < $1 \
+                 AND seq < (SELECT max(seq) FROM sync_log)",
+                &[&before],
+            )?
+            .get(0);
+        let floor = self.sync_floor()?.max(pruned.unwrap_or(0));
+        self.execute("DELETE FROM sync_log WHERE gone AND seq <= $1", &[&floor])?;
+        self.set_sync_setting("sync_floor", &floor.to_string())?;
+        Ok(floor)
     }
 
     fn put_notification(&mut self, notification: &Notification) -> Result<()> {

@@ -51,6 +51,13 @@ impl SyncReadTx for SqliteTx<'_> {
             .optional()?)
     }
 
+    fn sync_floor(&mut self) -> Result<i64> {
+        Ok(self
+            .sync_setting("sync_floor")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
     fn sync_setting(&mut self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn()
@@ -178,6 +185,22 @@ impl SyncWriteTx for SqliteTx<'_> {
             )?
             .execute([key, value])?;
         Ok(())
+    }
+
+    fn prune_sync_tombstones(&mut self, before: Timestamp) -> Result<i64> {
+        let pruned: Option<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT max(seq) FROM sync_log WHERE gone = 1 AND changed_at < ?1 \
+                 AND seq < (SELECT max(seq) FROM sync_log)",
+            )?
+            .query_row([ts(&before)], |r| r.get(0))?;
+        let floor = self.sync_floor()?.max(pruned.unwrap_or(0));
+        self.conn()
+            .prepare_cached("DELETE FROM sync_log WHERE gone = 1 AND seq <= ?1")?
+            .execute([floor])?;
+        self.set_sync_setting("sync_floor", &floor.to_string())?;
+        Ok(floor)
     }
 
     fn put_notification(&mut self, notification: &Notification) -> Result<()> {

@@ -1,6 +1,8 @@
 -- Offline sync (see the SQLite store's 009_sync.sql): one `sync_log` row per record
 -- with the seq of its latest change, taken inside the tenant's write lock, so seq
--- order is commit order; a device's outbox, the server's receipts, the rejections.
+-- order is commit order; tombstones pruned behind `sync_floor`; a device's outbox,
+-- the server's receipts, the rejections. Deleting a company or person feeds the
+-- search index's change log too.
 
 CREATE SEQUENCE sync_seq;
 
@@ -9,8 +11,11 @@ CREATE TABLE sync_log (
     entity     text NOT NULL,
     record_id  text NOT NULL,
     gone       boolean NOT NULL DEFAULT false,
+    changed_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (entity, record_id)
 );
+CREATE INDEX sync_log_tombstones ON sync_log (changed_at) WHERE gone;
+INSERT INTO meta (key, value) VALUES ('sync_floor', '0');
 
 CREATE TABLE sync_outbox (
     seq          bigserial PRIMARY KEY,
@@ -49,7 +54,7 @@ BEGIN
     END IF;
     INSERT INTO sync_log (entity, record_id, gone) VALUES (TG_ARGV[0], rid, is_gone)
     ON CONFLICT (entity, record_id)
-    DO UPDATE SET seq = nextval('sync_seq'), gone = EXCLUDED.gone;
+    DO UPDATE SET seq = nextval('sync_seq'), gone = EXCLUDED.gone, changed_at = now();
     RETURN NULL;
 END;
 $$;
@@ -105,3 +110,18 @@ CREATE TRIGGER deal_lines_sync AFTER INSERT OR UPDATE OR DELETE ON deal_lines
     FOR EACH ROW EXECUTE FUNCTION log_sync('deal', 'deal_id', 'child');
 CREATE TRIGGER business_cards_sync AFTER INSERT OR UPDATE OR DELETE ON business_cards
     FOR EACH ROW EXECUTE FUNCTION log_sync('card', 'id', 'record');
+
+CREATE OR REPLACE FUNCTION log_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO change_log (entity, record_id) VALUES (TG_ARGV[0], OLD.id::text);
+    ELSE
+        INSERT INTO change_log (entity, record_id) VALUES (TG_ARGV[0], NEW.id::text);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER companies_change_delete AFTER DELETE ON companies
+    FOR EACH ROW EXECUTE FUNCTION log_change('company');
+CREATE TRIGGER persons_change_delete AFTER DELETE ON persons
+    FOR EACH ROW EXECUTE FUNCTION log_change('person');

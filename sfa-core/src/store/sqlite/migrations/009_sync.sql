@@ -6,6 +6,10 @@
 -- Child tables (participants, lines, members) log their parent. The existing records
 -- are logged in reference order, so a first pull never meets a reference to a record
 -- it has not received yet.
+-- Tombstones older than a server's retention are pruned (`sync_floor` in `meta` is
+-- the highest seq pruned): a device whose cursor is below it is reset and pulls anew.
+-- Deleting a company or person also feeds the search index's change log now (a
+-- record sync removes leaves the index).
 -- `sync_outbox` is a device's queue of recorded calls (mutations) waiting for the
 -- server; `sync_receipts` is the server's answer per (device, mutation), so that a
 -- push sent twice applies once; `sync_rejections` lists what the server refused.
@@ -15,8 +19,11 @@ CREATE TABLE sync_log (
     entity     TEXT NOT NULL,
     record_id  TEXT NOT NULL,
     gone       INTEGER NOT NULL DEFAULT 0,
+    changed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     UNIQUE (entity, record_id)
 ) STRICT;
+CREATE INDEX sync_log_tombstones ON sync_log (changed_at) WHERE gone = 1;
+INSERT INTO meta (key, value) VALUES ('sync_floor', '0');
 
 CREATE TABLE sync_outbox (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -391,4 +398,14 @@ CREATE TRIGGER business_cards_sync_delete AFTER DELETE ON business_cards
 BEGIN
     DELETE FROM sync_log WHERE entity = 'card' AND record_id = OLD.id;
     INSERT INTO sync_log (entity, record_id, gone) VALUES ('card', OLD.id, 1);
+END;
+
+CREATE TRIGGER companies_change_delete AFTER DELETE ON companies
+BEGIN
+    INSERT INTO change_log (entity, record_id) VALUES ('company', OLD.id);
+END;
+
+CREATE TRIGGER persons_change_delete AFTER DELETE ON persons
+BEGIN
+    INSERT INTO change_log (entity, record_id) VALUES ('person', OLD.id);
 END;
