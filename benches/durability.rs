@@ -3,7 +3,8 @@
 //! last commits): single-company inserts through the store, one transaction each, on
 //! the same kind of file, the two modes alternating. Bulk imports are one transaction
 //! and pay one sync either way. Then, for scale, the whole library call
-//! (`add_company`, which also updates the search index) under the default.
+//! (`add_company`, which also updates the search index) under the default, on a plain
+//! database and on a sync client (which also records the call in its outbox).
 //!
 //! Run: `cargo bench --bench durability` (1,000 writes per mode and round), or `-- 200`.
 
@@ -70,12 +71,32 @@ fn main() {
         );
     }
 
+    for sync_client in [false, true] {
+        library_calls(&dir, sync_client);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The whole library call, on a plain database and on a sync client (where the call is
+/// also recorded in the outbox, in its transaction).
+fn library_calls(dir: &std::path::Path, sync_client: bool) {
     let calls = 200;
-    let sfa = Sfa::open(dir.join("library.sqlite")).expect("open");
-    let admin = sfa
+    let sfa = Sfa::open(dir.join(format!("library-{sync_client}.sqlite"))).expect("open");
+    let server = Sfa::open_in_memory().expect("server");
+    let admin = server
         .create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
         .expect("admin");
-    let me = sfa.session(admin.id).expect("session");
+    if sync_client {
+        // A device: the users come from the server.
+        sfa.sync_client().enable().expect("enable");
+        let request = sfa.sync_client().pull_request(100).expect("pull");
+        let page = server.sync_server().pull(admin.id, &request).expect("page");
+        sfa.sync_client().apply_pull_response(&page).expect("apply");
+    } else {
+        sfa.create_first_admin(&UserInput::admin("管理 太郎", "admin@example.jp"))
+            .expect("admin");
+    }
+    let me = sfa.session_by_email("admin@example.jp").expect("session");
     let mut times = Vec::with_capacity(calls);
     for k in 0..calls {
         let started = Instant::now();
@@ -84,12 +105,14 @@ fn main() {
         times.push(started.elapsed());
     }
     times.sort();
+    let what = if sync_client {
+        "on a sync client (call recorded)"
+    } else {
+        "(FULL, search index on disk)"
+    };
     println!(
-        "  library add_company (FULL, search index on disk): p50 {:.2} ms, p90 {:.2} ms over {calls} calls",
+        "  library add_company {what}: p50 {:.2} ms, p90 {:.2} ms over {calls} calls",
         times[calls / 2].as_secs_f64() * 1000.0,
         times[calls * 9 / 10].as_secs_f64() * 1000.0
     );
-    drop(me);
-    drop(sfa);
-    let _ = std::fs::remove_dir_all(&dir);
 }
