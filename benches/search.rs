@@ -52,7 +52,7 @@ fn main() {
 
     println!(
         "  peak memory so far (data generation + import): {}",
-        peak_memory()
+        sfa_testkit::peak_memory()
     );
     let start = Instant::now();
     let records = sfa.catch_up_search_index(&mut |_, _| {}).expect("index");
@@ -62,7 +62,10 @@ fn main() {
         build.as_secs_f64(),
         records as f64 / build.as_secs_f64()
     );
-    println!("  peak memory after indexing: {}", peak_memory());
+    println!(
+        "  peak memory after indexing: {}",
+        sfa_testkit::peak_memory()
+    );
     println!(
         "  index size on disk: {:.1} MB",
         dir_size(&index_dir_for(&db)) as f64 / 1e6
@@ -119,7 +122,10 @@ fn main() {
         ratios[ratios.len() / 2],
         pct(&all_theirs, 50).as_secs_f64() / pct(&all_ours, 50).as_secs_f64()
     );
-    println!("  peak memory (VmHWM) of the whole run: {}", peak_memory());
+    println!(
+        "  peak memory (VmHWM) of the whole run: {}",
+        sfa_testkit::peak_memory()
+    );
     drop(me);
     drop(sfa);
     let _ = std::fs::remove_dir_all(&dir);
@@ -326,15 +332,4 @@ fn dir_size(path: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
-}
-
-fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
-        })
-        .unwrap_or_else(|| "unknown".into())
 }

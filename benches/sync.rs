@@ -139,18 +139,6 @@ fn build(server: &Path, n: usize) {
     println!("{}", member.id);
 }
 
-fn peak_mb() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or_else(|| "?".into(), |kb| (kb / 1024).to_string())
-}
-
 fn secs(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64())
 }
@@ -170,7 +158,7 @@ fn import(device: &Path, n: usize) {
         .expect("persons");
     sfa.catch_up_search_index(&mut |_, _| {}).expect("index");
     println!("{}", secs(start.elapsed()));
-    println!("{}", peak_mb());
+    println!("{}", sfa_testkit::peak_memory());
 }
 
 /// A fresh device's first sync (pull every page, then the index), and then an
@@ -220,7 +208,7 @@ fn first_sync(server: &Path, device: &Path, user: UserId) {
         .expect("index");
     let incremental = start.elapsed();
     println!("{}", secs(total));
-    println!("{}", peak_mb());
+    println!("{}", sfa_testkit::peak_memory());
     println!("{records}");
     println!("{}", secs(pulled));
     println!("{requests}");

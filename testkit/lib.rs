@@ -35,6 +35,20 @@ pub fn fresh_database() -> sfa_core::Sfa {
     sfa_core::Sfa::open_in_memory().expect("in-memory database")
 }
 
+/// This process's peak resident memory (VmHWM, Linux), for the benchmarks' reports:
+/// "412 MB", or "unknown" elsewhere.
+pub fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or_else(|| "unknown".into(), |kb| format!("{} MB", kb / 1024))
+}
+
 /// Removes a test's scratch directory. The search index's background merges may
 /// still be finishing a file for a moment after its handle is dropped, so this retries
 /// briefly, and a directory that cannot be removed is left to the OS's temp cleaning

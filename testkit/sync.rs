@@ -74,6 +74,26 @@ impl Phone {
     }
 }
 
+/// The names of every company `session` lists (archived ones left out), page by page.
+///
+/// # Panics
+/// If a page cannot be read.
+pub fn company_names(session: &Session) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut page = sfa_core::PageRequest {
+        limit: 500,
+        ..sfa_core::PageRequest::default()
+    };
+    loop {
+        let p = session.list_companies(&page).expect("a page of companies");
+        names.extend(p.items.into_iter().map(|c| c.name));
+        match p.next_cursor {
+            Some(c) => page.cursor = Some(c),
+            None => return names,
+        }
+    }
+}
+
 fn sorted(mut records: Vec<SyncRecord>) -> Vec<SyncRecord> {
     records.sort_by_key(|r| r.key());
     records

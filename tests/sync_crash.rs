@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use sfa_core::store::postgres::testing;
-use sfa_core::{PageRequest, Sfa, UserInput};
+use sfa_core::{Sfa, UserInput};
 use sfa_testkit::Rng;
 
 const WORKER: &str = env!("CARGO_BIN_EXE_sfa-sync-worker");
@@ -123,19 +123,7 @@ fn run(dir: &std::path::Path, server: &Sfa, backend: &str, location: &str, seed:
 
     // Every acknowledged write is on the server, once.
     let me = server.session(user.id).unwrap();
-    let mut names = Vec::new();
-    let mut page = PageRequest {
-        limit: 500,
-        ..PageRequest::default()
-    };
-    loop {
-        let p = me.list_companies(&page).unwrap();
-        names.extend(p.items.iter().map(|c| c.name.clone()));
-        match p.next_cursor {
-            Some(c) => page.cursor = Some(c),
-            None => break,
-        }
-    }
+    let names = sfa_testkit::sync::company_names(&me);
     let unique: BTreeSet<&String> = names.iter().collect();
     assert_eq!(
         unique.len(),

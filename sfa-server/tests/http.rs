@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use sfa_core::store::postgres::testing;
 use sfa_core::sync::Exchange;
-use sfa_core::{CompanyInput, PageRequest, Sfa, UserInput};
+use sfa_core::{CompanyInput, Sfa, UserInput};
 use sfa_testkit::http::request;
 use sfa_testkit::sync::Phone;
 use sfa_testkit::{ManualClock, Rng};
@@ -262,19 +262,7 @@ fn a_server_killed_during_pushes_applies_every_call_once() {
     assert_eq!(report.rejected, 0);
     assert_eq!(phone.sfa.sync_client().status().unwrap().pending, 0);
     let me = t.sfa.session(t.member.0).unwrap();
-    let mut names = Vec::new();
-    let mut page = PageRequest {
-        limit: 500,
-        ..PageRequest::default()
-    };
-    loop {
-        let p = me.list_companies(&page).unwrap();
-        names.extend(p.items.into_iter().map(|c| c.name));
-        match p.next_cursor {
-            Some(c) => page.cursor = Some(c),
-            None => break,
-        }
-    }
+    let mut names = sfa_testkit::sync::company_names(&me);
     names.retain(|n| n.starts_with("株式会社停電"));
     let unique: std::collections::BTreeSet<_> = names.iter().collect();
     assert_eq!(unique.len(), names.len(), "a call was applied twice");

@@ -6,6 +6,9 @@
 use crate::error::Result;
 use crate::model::{BusinessCard, CardId, Notification, NotificationId, UserId};
 
+/// The setting holding [`SyncReadTx::sync_floor`].
+pub(crate) const SYNC_FLOOR_SETTING: &str = "sync_floor";
+
 /// One record's latest change in the sync log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncChange {
@@ -46,7 +49,12 @@ pub trait SyncReadTx {
     fn sync_seq(&mut self, kind: &str, id: &str) -> Result<Option<i64>>;
     /// The highest seq of a pruned tombstone (0 when none was): a device whose cursor
     /// is below it may have missed a removal and must be reset.
-    fn sync_floor(&mut self) -> Result<i64>;
+    fn sync_floor(&mut self) -> Result<i64> {
+        Ok(self
+            .sync_setting(SYNC_FLOOR_SETTING)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
     /// A sync setting (the device's client id, its cursor...).
     fn sync_setting(&mut self, key: &str) -> Result<Option<String>>;
     /// The outbox in order, from seq `after`, at most `limit` entries.

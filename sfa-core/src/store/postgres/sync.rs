@@ -4,7 +4,7 @@ use super::tx::PgTx;
 use super::values::*;
 use crate::error::{Error, Result};
 use crate::model::{BusinessCard, CardId, Notification, NotificationId, Timestamp};
-use crate::store::sync::delete_statements;
+use crate::store::sync::{SYNC_FLOOR_SETTING, delete_statements};
 use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx};
 
 impl SyncReadTx for PgTx<'_, '_> {
@@ -45,13 +45,6 @@ impl SyncReadTx for PgTx<'_, '_> {
                 &[&kind, &id],
             )?
             .map(|r| r.get(0)))
-    }
-
-    fn sync_floor(&mut self) -> Result<i64> {
-        Ok(self
-            .sync_setting("sync_floor")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0))
     }
 
     fn sync_setting(&mut self, key: &str) -> Result<Option<String>> {
@@ -191,7 +184,7 @@ impl SyncWriteTx for PgTx<'_, '_> {
             .get(0);
         let floor = self.sync_floor()?.max(pruned.unwrap_or(0));
         self.execute("DELETE FROM sync_log WHERE gone AND seq <= $1", &[&floor])?;
-        self.set_sync_setting("sync_floor", &floor.to_string())?;
+        self.set_sync_setting(SYNC_FLOOR_SETTING, &floor.to_string())?;
         Ok(floor)
     }
 

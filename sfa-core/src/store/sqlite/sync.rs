@@ -8,7 +8,7 @@ use super::teams::{CARD_COLUMNS, card_params};
 use super::tx::SqliteTx;
 use crate::error::Result;
 use crate::model::{BusinessCard, CardId, Notification, NotificationId, Timestamp};
-use crate::store::sync::delete_statements;
+use crate::store::sync::{SYNC_FLOOR_SETTING, delete_statements};
 use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx};
 
 impl SyncReadTx for SqliteTx<'_> {
@@ -49,13 +49,6 @@ impl SyncReadTx for SqliteTx<'_> {
             .prepare_cached("SELECT seq FROM sync_log WHERE entity = ? AND record_id = ?")?
             .query_row([kind, id], |r| r.get(0))
             .optional()?)
-    }
-
-    fn sync_floor(&mut self) -> Result<i64> {
-        Ok(self
-            .sync_setting("sync_floor")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0))
     }
 
     fn sync_setting(&mut self, key: &str) -> Result<Option<String>> {
@@ -199,7 +192,7 @@ impl SyncWriteTx for SqliteTx<'_> {
         self.conn()
             .prepare_cached("DELETE FROM sync_log WHERE gone = 1 AND seq <= ?1")?
             .execute([floor])?;
-        self.set_sync_setting("sync_floor", &floor.to_string())?;
+        self.set_sync_setting(SYNC_FLOOR_SETTING, &floor.to_string())?;
         Ok(floor)
     }
 
