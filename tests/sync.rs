@@ -605,9 +605,30 @@ fn every_kind_of_call_made_offline_is_stored_identically_on_the_server() {
             &ImportOptions::default(),
         )
     });
+    step(&o, &a, "add_deal", |s| {
+        s.add_deal(&DealInput {
+            expected_close_on: Some(date(2027, 1, 31)),
+            confidence_id: Some(c.confidences[0].id),
+            lines: vec![DealLineInput {
+                product_id: c.products[2].id,
+                quantity: dec("12"),
+                unit_price: None,
+            }],
+            ..DealInput::named(company.id, "保守契約")
+        })
+    });
     assert_in_step(&o, &a);
     boss.sync(&o.sfa).unwrap();
     assert_in_step(&o, &boss);
+    // Analyses on the synced data give the server's answers.
+    let request = sfa_core::forecast::ForecastRequest {
+        first_month: date(2026, 12, 1),
+        last_month: date(2027, 6, 1),
+        group_by: vec![sfa_core::forecast::Dimension::Owner],
+    };
+    let on_phone = boss.me().forecast(&request).unwrap();
+    assert!(!on_phone.is_empty());
+    assert_eq!(on_phone, o.manager.forecast(&request).unwrap());
 }
 
 #[test]
