@@ -292,6 +292,14 @@ fn every_kind_of_call_made_offline_is_stored_identically_on_the_server() {
         )
     });
     let _ = campaign;
+    step(&o, &boss, "add_master", |s| {
+        s.add_master(sfa_core::model::MasterInput::Confidence(
+            sfa_core::ConfidenceInput {
+                label: "D".into(),
+                percentage: 5,
+            },
+        ))
+    });
     let stage = &c.stages[0];
     step(&o, &boss, "update_stage", |s| {
         s.update_stage(
