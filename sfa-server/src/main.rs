@@ -6,6 +6,7 @@
 //! sfa-server serve --postgres URL [--listen 127.0.0.1:8787]
 //! sfa-server tenant create --postgres URL --tenant T --admin-name NAME --admin-email E
 //! sfa-server token create --postgres URL --tenant T --email E
+//! sfa-server token revoke --postgres URL --token TOKEN
 //! ```
 //!
 //! `--postgres` may be left out when `SFA_SERVER_POSTGRES` holds the connection string.
@@ -30,6 +31,7 @@ const USAGE: &str = "usage:
   sfa-server serve --postgres URL [--listen 127.0.0.1:8787]
   sfa-server tenant create --postgres URL --tenant T --admin-name NAME --admin-email EMAIL
   sfa-server token create --postgres URL --tenant T --email EMAIL
+  sfa-server token revoke --postgres URL --token TOKEN
 (--postgres defaults to $SFA_SERVER_POSTGRES)";
 
 /// The command line's `--name value` options.
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
         ["serve", ..] => Options::parse(&args[1..]).and_then(|o| serve(&o)),
         ["tenant", "create", ..] => Options::parse(&args[2..]).and_then(|o| create_tenant(&o)),
         ["token", "create", ..] => Options::parse(&args[2..]).and_then(|o| create_token(&o)),
+        ["token", "revoke", ..] => Options::parse(&args[2..]).and_then(|o| revoke_token(&o)),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -143,4 +146,18 @@ fn create_token(options: &Options) -> Result<(), String> {
     // The token itself is shown once; only its hash is stored.
     println!("{token}");
     Ok(())
+}
+
+fn revoke_token(options: &Options) -> Result<(), String> {
+    let url = options.postgres()?;
+    let tokens = Tokens::connect(&url).map_err(|e| format!("the token table: {e}"))?;
+    if tokens
+        .revoke(options.required("token")?)
+        .map_err(|e| e.to_string())?
+    {
+        println!("revoked");
+        Ok(())
+    } else {
+        Err("no such token".into())
+    }
 }

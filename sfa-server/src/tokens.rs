@@ -106,6 +106,18 @@ impl Tokens {
         Ok(token)
     }
 
+    /// Revokes a token (a lost device); returns whether it existed.
+    pub fn revoke(&self, token: &str) -> Result<bool, postgres::Error> {
+        let digest = hash(token);
+        let deleted = self.with_client(|c| {
+            c.execute(
+                &format!("DELETE FROM {SCHEMA}.tokens WHERE hash = $1"),
+                &[&digest],
+            )
+        })?;
+        Ok(deleted > 0)
+    }
+
     /// Whom a token stands for, if anyone.
     pub fn holder(&self, token: &str) -> Result<Option<Holder>, postgres::Error> {
         let digest = hash(token);

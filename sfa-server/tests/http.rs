@@ -208,6 +208,21 @@ fn phones_sync_through_the_server_with_their_tokens() {
     let answer = request(a, "POST", "/v1/sync/push", Some(&t.admin.1), &push).unwrap();
     assert_eq!(answer.status, 200);
     assert!(String::from_utf8_lossy(&answer.body).contains("permission_denied"));
+    // A revoked token (a lost phone) is refused from then on.
+    assert_eq!(
+        cli(&[
+            "token",
+            "revoke",
+            "--postgres",
+            &url,
+            "--token",
+            &t.member.1
+        ]),
+        "revoked"
+    );
+    let pull = phone.sfa.sync_client().pull_request(100).unwrap();
+    let refused = request(a, "POST", "/v1/sync/pull", Some(&t.member.1), &pull).unwrap();
+    assert_eq!(refused.status, 401);
     server.kill();
 }
 
