@@ -124,6 +124,7 @@ cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/d
 test -s target/swift-bindings/Sfa.swift && test -s target/swift-bindings/SfaFFI.h
 grep -q "func search(" target/swift-bindings/Sfa.swift
 grep -q "func syncPushRequest(" target/swift-bindings/Sfa.swift
+grep -q "func observe(" target/swift-bindings/Sfa.swift
 grep -q "public typealias Decimal = Foundation.Decimal" target/swift-bindings/Sfa.swift
 grep -q "public typealias Timestamp = Date" target/swift-bindings/Sfa.swift
 echo "Swift bindings generated: $(wc -l < target/swift-bindings/Sfa.swift) lines"

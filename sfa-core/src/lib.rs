@@ -99,6 +99,7 @@ pub mod forecast;
 pub mod ical;
 pub mod model;
 pub mod normalize;
+pub mod observe;
 pub mod search;
 pub mod store;
 pub mod sync;

@@ -13,12 +13,13 @@
 //! The methods live by area: `ledger.rs` (users, companies, persons, CSV),
 //! `activity.rs` (interactions, tasks, notifications, agenda), `sales.rs` (master
 //! data, deals, forecasts), `teams.rs` (teams, the board, business cards), `sync.rs`
-//! (offline sync as bytes the app moves).
+//! (offline sync as bytes the app moves), `observe.rs` (observers of changes).
 
 mod activity;
 mod csv;
 mod error;
 mod ledger;
+mod observe;
 mod pages;
 mod records;
 mod sales;

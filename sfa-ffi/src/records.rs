@@ -12,7 +12,7 @@ use sfa_core::forecast::{
     ForecastRow, ProductRow, RangeRequest,
 };
 use sfa_core::model::*;
-use sfa_core::sync::{PullReport, PushReport, SyncReport, SyncStatus};
+use sfa_core::sync::{PullReport, PushReport, RecordKey, SyncReport, SyncStatus};
 use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};
 use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};
 
@@ -1469,4 +1469,13 @@ pub struct SyncReport {
     pub rejected: u64,
     /// Records received.
     pub pulled: u64,
+}
+
+/// A record's kind (as the sync log names it) and id.
+#[uniffi::remote(Record)]
+pub struct RecordKey {
+    /// `user`, `company`, `person`, `interaction`, `task`, `notification`, `campaign`, `stage`, `confidence`, `product_category`, `product`, `deal`, `team` or `card`.
+    pub kind: String,
+    /// The record's id.
+    pub id: String,
 }

@@ -29,7 +29,7 @@ RECORDS = [
     "CalibrationRow", "RangeRequest", "ForecastRange", "TeamInput", "Team", "BoardRequest",
     "MemberBoard", "TeamBoard", "BusinessCard", "DuplicateHint", "CardPhone", "CardDraft",
     "TranscribeInput", "Transcription", "ImportOptions", "ExportOptions", "RecordProblem",
-    "SyncStatus", "PushReport", "PullReport", "SyncReport",
+    "SyncStatus", "PushReport", "PullReport", "SyncReport", "RecordKey",
 ]
 
 # Enums declared with `pub enum` (the others come from `stored_enum!`).
@@ -96,7 +96,7 @@ def main():
         "    ForecastRow, ProductRow, RangeRequest,",
         "};",
         "use sfa_core::model::*;",
-        "use sfa_core::sync::{PullReport, PushReport, SyncReport, SyncStatus};",
+        "use sfa_core::sync::{PullReport, PushReport, RecordKey, SyncReport, SyncStatus};",
         "use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};",
         "use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};",
         "",

@@ -368,6 +368,7 @@ impl SyncClient {
             Ok(report)
         })?;
         self.sfa.search.kick(&self.sfa.store);
+        self.sfa.committed();
         Ok(report)
     }
 
@@ -431,6 +432,7 @@ impl SyncClient {
         })?;
         // The index follows the pages on its own thread while the next ones arrive.
         self.sfa.search.kick_all(&self.sfa.store);
+        self.sfa.committed();
         Ok(report)
     }
 

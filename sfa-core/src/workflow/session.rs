@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::error::{Entity, Error, Result};
 use crate::model::{Clock, SystemClock, Timestamp, User, UserId, UserInput};
 use crate::normalize::normalize_email;
+use crate::observe::{Listener, Observation, ObserversGuard};
 use crate::search::{IndexerGuard, SearchHit, SearchIndex, SearchRequest};
 use crate::store::{ReadTx, RecordProblem, Store, WriteTx};
 
@@ -16,6 +17,8 @@ pub struct Sfa {
     pub(crate) search: Arc<SearchIndex>,
     /// Stops the background indexer when the last clone goes.
     _indexer: Arc<IndexerGuard>,
+    /// Stops the observers' watcher when the last clone goes.
+    observers: Arc<ObserversGuard>,
 }
 
 impl std::fmt::Debug for Sfa {
@@ -55,6 +58,7 @@ impl Sfa {
             store,
             clock: Arc::new(SystemClock),
             _indexer: Arc::new(IndexerGuard::new(Arc::clone(&search))),
+            observers: Arc::new(ObserversGuard(Arc::default())),
             search,
         })
     }
@@ -105,6 +109,21 @@ impl Sfa {
             })?;
             Ok(problems)
         })
+    }
+
+    /// Calls `listener` with the records of `kinds` (`company`, `person`, `deal`, ...:
+    /// [`crate::observe::OBSERVABLE_KINDS`]) changed by each later commit, through this
+    /// handle, another handle or process, or a sync; see [`crate::observe`]. The
+    /// listener runs on the observers' thread. Keep the returned [`Observation`] while
+    /// the screen shows; dropping or closing it stops the calls. An unknown kind is a
+    /// validation error on `kinds`.
+    pub fn observe(&self, kinds: &[String], listener: Listener) -> Result<Observation> {
+        self.observers.0.observe(&self.store, kinds, listener)
+    }
+
+    /// Tells the observers' watcher that this handle committed.
+    pub(crate) fn committed(&self) {
+        self.observers.0.kick();
     }
 
     /// Replaces the clock (tests use a fixed one).
@@ -227,6 +246,7 @@ impl Session {
         // write is left to the next search or an explicit catch-up), so the write
         // returns at database speed; a search catches up first, so it sees it.
         self.sfa.search.kick(&self.sfa.store);
+        self.sfa.committed();
         Ok(value)
     }
 
