@@ -37,6 +37,17 @@ pub struct OutboxEntry {
     pub touched: String,
 }
 
+/// A waiting call without its body: what applying the server's answers needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingCall {
+    /// Its place in the queue.
+    pub seq: i64,
+    /// The mutation's id.
+    pub mutation_id: String,
+    /// The records it wrote, as `[kind, id]` pairs (JSON).
+    pub touched: String,
+}
+
 /// Sync queries available inside any transaction.
 pub trait SyncReadTx {
     /// The seq of the newest change in the sync log (0 when empty).
@@ -59,6 +70,11 @@ pub trait SyncReadTx {
     fn sync_setting(&mut self, key: &str) -> Result<Option<String>>;
     /// The outbox in order, from seq `after`, at most `limit` entries.
     fn outbox(&mut self, after: i64, limit: u32) -> Result<Vec<OutboxEntry>>;
+    /// Every waiting call in order, without the bodies (which may hold card images
+    /// and CSV files).
+    fn outbox_waiting(&mut self) -> Result<Vec<WaitingCall>>;
+    /// One waiting call's body.
+    fn outbox_body(&mut self, mutation_id: &str) -> Result<Option<String>>;
     /// How many calls wait in the outbox.
     fn outbox_count(&mut self) -> Result<u64>;
     /// The server's stored answer to a device's mutation, if it has one.

@@ -15,7 +15,7 @@ use super::{CLIENT_ID_SETTING, MAX_PULL_RECORDS};
 use crate::Sfa;
 use crate::error::{Entity, Reason, Result, ValidationError};
 use crate::model::{CardId, Timestamp, format_timestamp, parse_timestamp};
-use crate::store::{OutboxEntry, ReadTx, WriteTx};
+use crate::store::{ReadTx, WaitingCall, WriteTx};
 use crate::workflow::call_json;
 
 const CURSOR_SETTING: &str = "sync_cursor";
@@ -116,8 +116,14 @@ fn refresh_keys(tx: &mut dyn ReadTx) -> Result<BTreeSet<RecordKey>> {
         .unwrap_or_default())
 }
 
-fn touched(entry: &OutboxEntry) -> Vec<RecordKey> {
-    serde_json::from_str(&entry.touched).unwrap_or_default()
+fn touched(touched: &str) -> Vec<RecordKey> {
+    serde_json::from_str(touched).unwrap_or_default()
+}
+
+/// A waiting call's recorded body (read only for a call that is refused).
+fn recorded(tx: &mut dyn ReadTx, mutation_id: &str) -> Result<RecordedCall> {
+    let body = tx.outbox_body(mutation_id)?.unwrap_or_default();
+    decode(body.as_bytes(), "outbox")
 }
 
 /// Stores the server's states: present records first, in order (references come
@@ -280,7 +286,7 @@ impl SyncClient {
                 user_id: entry.user_id,
                 now: call.now,
                 call: call.call,
-                touched: touched(&entry),
+                touched: touched(&entry.touched),
             });
         }
         if mutations.is_empty() {
@@ -304,8 +310,8 @@ impl SyncClient {
         let now = self.sfa.clock.now();
         let report = self.sfa.store.write(|tx| {
             client_id(tx)?;
-            let mut waiting: HashMap<String, OutboxEntry> = tx
-                .outbox(0, u32::MAX)?
+            let mut waiting: HashMap<String, WaitingCall> = tx
+                .outbox_waiting()?
                 .into_iter()
                 .map(|e| (e.mutation_id.clone(), e))
                 .collect();
@@ -316,13 +322,12 @@ impl SyncClient {
                 let Some(entry) = waiting.remove(&result.id) else {
                     continue; // answered before
                 };
-                tx.remove_outbox(&result.id)?;
                 match &result.outcome {
                     Outcome::Applied => report.applied += 1,
                     Outcome::Rejected { refusal } => {
                         report.rejected += 1;
-                        refused.extend(touched(&entry));
-                        let call: RecordedCall = decode(entry.body.as_bytes(), "outbox")?;
+                        refused.extend(touched(&entry.touched));
+                        let call = recorded(tx, &result.id)?;
                         let rejection = Rejection {
                             mutation_id: result.id.clone(),
                             call,
@@ -332,22 +337,24 @@ impl SyncClient {
                         tx.put_sync_rejection(&result.id, &call_json(&rejection)?)?;
                     }
                 }
+                tx.remove_outbox(&result.id)?;
                 restore.extend(result.records.iter().cloned());
             }
             // Calls still waiting that build on a refused one are refused with it.
-            let mut rest: Vec<OutboxEntry> = waiting.into_values().collect();
+            let mut rest: Vec<WaitingCall> = waiting.into_values().collect();
             rest.sort_by_key(|e| e.seq);
             let mut refresh = refresh_keys(tx)?;
             let mut still_waiting: HashSet<RecordKey> = HashSet::new();
             for entry in rest {
-                let keys = touched(&entry);
+                let keys = touched(&entry.touched);
                 match keys.iter().find(|k| refused.contains(k)) {
                     Some(shared) => {
                         report.rejected += 1;
+                        let call = recorded(tx, &entry.mutation_id)?;
                         tx.remove_outbox(&entry.mutation_id)?;
                         let rejection = Rejection {
                             mutation_id: entry.mutation_id.clone(),
-                            call: decode(entry.body.as_bytes(), "outbox")?,
+                            call,
                             refusal: Refusal::depends_on(shared),
                             server_records: Vec::new(),
                         };
@@ -406,8 +413,11 @@ impl SyncClient {
                 Some(_) => {}
                 None => tx.set_sync_setting(SERVER_SETTING, &response.server_id)?,
             }
-            let waiting: HashSet<RecordKey> =
-                tx.outbox(0, u32::MAX)?.iter().flat_map(touched).collect();
+            let waiting: HashSet<RecordKey> = tx
+                .outbox_waiting()?
+                .iter()
+                .flat_map(|w| touched(&w.touched))
+                .collect();
             if response.reset {
                 reset(tx, &waiting)?;
                 return Ok(PullReport {

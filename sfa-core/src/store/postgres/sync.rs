@@ -5,7 +5,7 @@ use super::values::*;
 use crate::error::{Error, Result};
 use crate::model::{BusinessCard, CardId, Notification, NotificationId, Timestamp};
 use crate::store::sync::{SYNC_FLOOR_SETTING, delete_statements};
-use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx};
+use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
 
 impl SyncReadTx for PgTx<'_, '_> {
     fn sync_head(&mut self) -> Result<i64> {
@@ -76,6 +76,30 @@ impl SyncReadTx for PgTx<'_, '_> {
             })
         })
         .collect()
+    }
+
+    fn outbox_waiting(&mut self) -> Result<Vec<WaitingCall>> {
+        Ok(self
+            .query(
+                "SELECT seq, mutation_id, touched FROM sync_outbox ORDER BY seq",
+                &[],
+            )?
+            .iter()
+            .map(|r| WaitingCall {
+                seq: r.get(0),
+                mutation_id: r.get(1),
+                touched: r.get(2),
+            })
+            .collect())
+    }
+
+    fn outbox_body(&mut self, mutation_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .query_opt(
+                "SELECT body FROM sync_outbox WHERE mutation_id = $1",
+                &[&mutation_id],
+            )?
+            .map(|r| r.get(0)))
     }
 
     fn outbox_count(&mut self) -> Result<u64> {

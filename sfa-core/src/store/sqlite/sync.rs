@@ -9,7 +9,7 @@ use super::tx::SqliteTx;
 use crate::error::Result;
 use crate::model::{BusinessCard, CardId, Notification, NotificationId, Timestamp};
 use crate::store::sync::{SYNC_FLOOR_SETTING, delete_statements};
-use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx};
+use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
 
 impl SyncReadTx for SqliteTx<'_> {
     fn sync_head(&mut self) -> Result<i64> {
@@ -74,6 +74,28 @@ impl SyncReadTx for SqliteTx<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn outbox_waiting(&mut self) -> Result<Vec<WaitingCall>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT seq, mutation_id, touched FROM sync_outbox ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(WaitingCall {
+                seq: r.get(0)?,
+                mutation_id: r.get(1)?,
+                touched: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn outbox_body(&mut self, mutation_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT body FROM sync_outbox WHERE mutation_id = ?")?
+            .query_row([mutation_id], |r| r.get(0))
+            .optional()?)
     }
 
     fn outbox_count(&mut self) -> Result<u64> {
