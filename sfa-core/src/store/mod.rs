@@ -18,7 +18,7 @@ mod teams;
 pub use crate::model::MasterKind;
 pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
 pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx, Scanned};
-pub use sync::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
+pub use sync::{OutboxEntry, Removal, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
 pub use teams::{TeamReadTx, TeamWriteTx};
 
 use crate::error::{Entity, Error, Result};

@@ -22,6 +22,17 @@ pub struct SyncChange {
     pub gone: bool,
 }
 
+/// What [`SyncWriteTx::delete_record`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// The record and its parts are gone.
+    Removed,
+    /// There was no such record (or no such kind).
+    Absent,
+    /// Another record still refers to it: nothing was removed.
+    InUse,
+}
+
 /// A recorded call waiting in a device's outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -111,8 +122,9 @@ pub trait SyncWriteTx {
     /// Stores a notification received from the server, as it is there.
     fn put_notification(&mut self, notification: &Notification) -> Result<()>;
     /// Deletes a record of a synced kind, with its parts (the server deleted it, or
-    /// never had it); false if it was not there.
-    fn delete_record(&mut self, kind: &str, id: &str) -> Result<bool>;
+    /// never had it). A record another one still refers to is left whole, parts and
+    /// all, and the transaction goes on: [`Removal::InUse`].
+    fn delete_record(&mut self, kind: &str, id: &str) -> Result<Removal>;
     /// Stores a card received from the server without its image (fetched on demand).
     fn insert_card_record(&mut self, card: &BusinessCard) -> Result<()>;
     /// Stores a card's image fetched from the server.

@@ -11,11 +11,11 @@ use super::wire::{
     Outcome, PullRequest, PullResponse, PushRequest, PushResponse, PushedMutation, RecordState,
     RecordedCall, Refusal, Rejection, decode, encode,
 };
-use super::{CLIENT_ID_SETTING, MAX_PULL_RECORDS};
+use super::{CLIENT_ID_SETTING, MAX_PULL_RECORDS, walk_sync_log};
 use crate::Sfa;
 use crate::error::{Entity, Reason, Result, ValidationError};
 use crate::model::{CardId, Timestamp, format_timestamp, parse_timestamp};
-use crate::store::{ReadTx, WaitingCall, WriteTx};
+use crate::store::{ReadTx, Removal, WaitingCall, WriteTx};
 use crate::workflow::call_json;
 
 const CURSOR_SETTING: &str = "sync_cursor";
@@ -146,10 +146,9 @@ fn apply_states(
     }
     for state in states.iter().rev().filter(|s| !skip.contains(&s.key)) {
         if state.record.is_none() {
-            match tx.delete_record(&state.key.kind, &state.key.id) {
-                Ok(_) => applied += 1,
-                Err(crate::Error::Storage(_)) => kept.push(state.key.clone()),
-                Err(e) => return Err(e),
+            match tx.delete_record(&state.key.kind, &state.key.id)? {
+                Removal::Removed | Removal::Absent => applied += 1,
+                Removal::InUse => kept.push(state.key.clone()),
             }
         }
     }
@@ -190,28 +189,17 @@ fn reset(tx: &mut dyn WriteTx, waiting: &HashSet<RecordKey>) -> Result<()> {
         }
     }
     let mut by_kind: HashMap<String, Vec<String>> = HashMap::new();
-    let mut after = 0;
-    loop {
-        let changes = tx.sync_changes(after, MAX_PULL_RECORDS)?;
-        let Some(last) = changes.last() else { break };
-        after = last.seq;
-        for c in changes.into_iter().filter(|c| !c.gone) {
-            let key = RecordKey {
-                kind: c.kind,
-                id: c.id,
-            };
-            if !keep.contains(&key) {
-                by_kind.entry(key.kind).or_default().push(key.id);
-            }
+    walk_sync_log(tx, |_, key| {
+        if !keep.contains(&key) {
+            by_kind.entry(key.kind).or_default().push(key.id);
         }
-    }
+        Ok(())
+    })?;
     for kind in REMOVAL_ORDER {
         for id in by_kind.remove(*kind).unwrap_or_default() {
-            // A record another kept one still refers to stays; the pulls replace it.
-            match tx.delete_record(kind, &id) {
-                Ok(_) | Err(crate::Error::Storage(_)) => {}
-                Err(e) => return Err(e),
-            }
+            // A record another kept one still refers to stays (`InUse`); the pulls
+            // replace it.
+            tx.delete_record(kind, &id)?;
         }
     }
     tx.set_sync_setting(CURSOR_SETTING, "0")?;

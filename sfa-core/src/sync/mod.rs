@@ -76,6 +76,29 @@ pub const MAX_PULL_RECORDS: u32 = 1000;
 /// The longest client id a server takes.
 pub const MAX_CLIENT_ID_CHARS: usize = 100;
 
+/// Calls `f` with every record the sync log holds now (removed ones left out), in
+/// commit order, reading the log a page at a time.
+pub(crate) fn walk_sync_log<T: crate::store::SyncReadTx + ?Sized>(
+    tx: &mut T,
+    mut f: impl FnMut(&mut T, RecordKey) -> crate::Result<()>,
+) -> crate::Result<()> {
+    let mut after = 0;
+    loop {
+        let changes = tx.sync_changes(after, MAX_PULL_RECORDS)?;
+        let Some(last) = changes.last() else {
+            return Ok(());
+        };
+        after = last.seq;
+        for change in changes.into_iter().filter(|c| !c.gone) {
+            let key = RecordKey {
+                kind: change.kind,
+                id: change.id,
+            };
+            f(tx, key)?;
+        }
+    }
+}
+
 impl Sfa {
     /// This database as a sync client (a device).
     pub fn sync_client(&self) -> SyncClient {

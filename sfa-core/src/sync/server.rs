@@ -10,7 +10,7 @@ use super::wire::{
     MutationResult, Outcome, PullRequest, PullResponse, PushRequest, PushResponse, PushedMutation,
     Receipt, RecordState, Refusal, decode, encode,
 };
-use super::{MAX_CLIENT_ID_CHARS, MAX_PULL_RECORDS};
+use super::{MAX_CLIENT_ID_CHARS, MAX_PULL_RECORDS, walk_sync_log};
 use crate::error::{Entity, Reason, Result, ValidationError};
 use crate::model::UserId;
 use crate::store::ReadTx;
@@ -165,23 +165,13 @@ impl SyncServer {
     pub fn records_for(&self, user: UserId) -> Result<Vec<SyncRecord>> {
         self.sfa.store.read(|tx| {
             let mut out = Vec::new();
-            let mut after = 0;
-            loop {
-                let changes = tx.sync_changes(after, MAX_PULL_RECORDS)?;
-                let Some(last) = changes.last() else {
-                    return Ok(out);
-                };
-                after = last.seq;
-                for change in changes.into_iter().filter(|c| !c.gone) {
-                    let key = RecordKey {
-                        kind: change.kind,
-                        id: change.id,
-                    };
-                    if let Some(r) = SyncRecord::read(tx, &key)?.filter(|r| r.visible_to(user)) {
-                        out.push(r);
-                    }
+            walk_sync_log(tx, |tx, key| {
+                if let Some(r) = SyncRecord::read(tx, &key)?.filter(|r| r.visible_to(user)) {
+                    out.push(r);
                 }
-            }
+                Ok(())
+            })?;
+            Ok(out)
         })
     }
 

@@ -61,6 +61,7 @@ macro_rules! store_conformance_tests {
             sales::masters_round_trip_in_their_order,
             sales::masters_are_versioned_found_by_name_and_deleted,
             sales::deals_round_trip_with_lines_and_list_in_order,
+            sales::a_record_still_referred_to_is_not_removed,
             teams::teams_round_trip_with_their_members,
             teams::cards_keep_their_images_and_queue_oldest_first,
             teams::persons_are_matched_by_email_phone_and_name,

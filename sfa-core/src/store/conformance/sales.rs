@@ -11,7 +11,7 @@ use crate::model::{
     Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, MasterKind, Product,
     ProductCategory, ProductCategoryId, ProductId, Stage, StageId, User,
 };
-use crate::store::{DealsOf, Store};
+use crate::store::{DealsOf, Removal, Store};
 
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect("decimal")
@@ -281,4 +281,47 @@ pub fn deals_round_trip_with_lines_and_list_in_order(store: &dyn Store) {
             .expect("in use"),
         "a product on a deal line is in use"
     );
+}
+
+/// A conformance check (see [the suite](super)).
+pub fn a_record_still_referred_to_is_not_removed(store: &dyn Store) {
+    let (u, c) = seed(store);
+    let cat = category(&u);
+    let p = product(&u, &cat, "SV-100");
+    let mut d = deal(&u, c.id, Some(day(3, 1)));
+    d.lines = vec![DealLine::new(p.id, dec("2"), dec("0.05")).expect("in range")];
+    let mut t = super::activity::task(&u, None);
+    t.deal_id = Some(d.id);
+    store
+        .write(|tx| {
+            tx.insert_master(&Master::ProductCategory(cat.clone()))?;
+            tx.insert_master(&Master::Product(p.clone()))?;
+            tx.insert_deal(&d)?;
+            tx.insert_task(&t)
+        })
+        .expect("inserts");
+    let id = d.id.to_string();
+    let (refused, after_refusal, removed, again, unknown) = store
+        .write(|tx| {
+            // The task refers to the deal: nothing goes, lines included, and the
+            // transaction goes on.
+            let refused = tx.delete_record("deal", &id)?;
+            let after_refusal = tx.get_deal(d.id)?;
+            tx.delete_record("task", &t.id.to_string())?;
+            let removed = tx.delete_record("deal", &id)?;
+            let again = tx.delete_record("deal", &id)?;
+            let unknown = tx.delete_record("no_such_kind", &id)?;
+            Ok((refused, after_refusal, removed, again, unknown))
+        })
+        .expect("deletes");
+    assert_eq!(refused, Removal::InUse, "a task still refers to the deal");
+    assert_eq!(
+        after_refusal.as_ref(),
+        Some(&d),
+        "a refused removal leaves the deal whole, with its lines"
+    );
+    assert_eq!(removed, Removal::Removed, "once nothing refers to it");
+    assert_eq!(again, Removal::Absent, "a second removal finds nothing");
+    assert_eq!(unknown, Removal::Absent, "a kind sync does not know");
+    assert_eq!(store.read(|tx| tx.get_deal(d.id)).expect("read"), None);
 }

@@ -5,7 +5,7 @@ use super::values::*;
 use crate::error::{Error, Result};
 use crate::model::{BusinessCard, CardId, Notification, NotificationId, Timestamp};
 use crate::store::sync::{SYNC_FLOOR_SETTING, delete_statements};
-use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
+use crate::store::{OutboxEntry, Removal, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
 
 impl SyncReadTx for PgTx<'_, '_> {
     fn sync_head(&mut self) -> Result<i64> {
@@ -225,15 +225,29 @@ impl SyncWriteTx for PgTx<'_, '_> {
         Ok(())
     }
 
-    fn delete_record(&mut self, kind: &str, id: &str) -> Result<bool> {
+    fn delete_record(&mut self, kind: &str, id: &str) -> Result<Removal> {
         let Some(statements) = delete_statements(kind, "($1::text)::uuid") else {
-            return Ok(false);
+            return Ok(Removal::Absent);
         };
+        // The parts go first; a refusal of the record itself undoes them too, and the
+        // savepoint keeps the transaction usable after it.
+        self.batch("SAVEPOINT sync_delete")?;
         let mut deleted = 0;
         for sql in statements {
-            deleted = self.execute(&sql, &[&id])?;
+            match self.execute_unless_referenced(&sql, &[&id])? {
+                Some(n) => deleted = n,
+                None => {
+                    self.batch("ROLLBACK TO SAVEPOINT sync_delete; RELEASE SAVEPOINT sync_delete")?;
+                    return Ok(Removal::InUse);
+                }
+            }
         }
-        Ok(deleted > 0)
+        self.batch("RELEASE SAVEPOINT sync_delete")?;
+        Ok(if deleted > 0 {
+            Removal::Removed
+        } else {
+            Removal::Absent
+        })
     }
 
     fn insert_card_record(&mut self, card: &BusinessCard) -> Result<()> {

@@ -59,6 +59,28 @@ impl<'t, 'c> PgTx<'t, 'c> {
         self.tx.execute(&s, params).map_err(pg_error)
     }
 
+    /// Like [`PgTx::execute`], but a foreign-key refusal is answered as `None` (the
+    /// caller runs it inside a savepoint to go on after it).
+    pub(super) fn execute_unless_referenced(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Option<u64>> {
+        let s = self.statement(sql)?;
+        match self.tx.execute(&s, params) {
+            Ok(n) => Ok(Some(n)),
+            Err(e) if e.code() == Some(&postgres::error::SqlState::FOREIGN_KEY_VIOLATION) => {
+                Ok(None)
+            }
+            Err(e) => Err(pg_error(e)),
+        }
+    }
+
+    /// Runs statements without parameters (savepoints).
+    pub(super) fn batch(&mut self, sql: &str) -> Result<()> {
+        self.tx.batch_execute(sql).map_err(pg_error)
+    }
+
     /// Records read with `from`.
     pub(super) fn records<T>(
         &mut self,

@@ -9,7 +9,7 @@ use super::tx::SqliteTx;
 use crate::error::Result;
 use crate::model::{BusinessCard, CardId, Notification, NotificationId, Timestamp};
 use crate::store::sync::{SYNC_FLOOR_SETTING, delete_statements};
-use crate::store::{OutboxEntry, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
+use crate::store::{OutboxEntry, Removal, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
 
 impl SyncReadTx for SqliteTx<'_> {
     fn sync_head(&mut self) -> Result<i64> {
@@ -232,15 +232,32 @@ impl SyncWriteTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn delete_record(&mut self, kind: &str, id: &str) -> Result<bool> {
+    fn delete_record(&mut self, kind: &str, id: &str) -> Result<Removal> {
         let Some(statements) = delete_statements(kind, "?1") else {
-            return Ok(false);
+            return Ok(Removal::Absent);
         };
+        // The parts go first; a refusal of the record itself undoes them too.
+        let conn = self.conn();
+        conn.execute_batch("SAVEPOINT sync_delete")?;
         let mut deleted = 0;
         for sql in statements {
-            deleted = self.conn().prepare_cached(&sql)?.execute([id])?;
+            match conn.prepare_cached(&sql)?.execute([id]) {
+                Ok(n) => deleted = n,
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+                {
+                    conn.execute_batch("ROLLBACK TO sync_delete; RELEASE sync_delete")?;
+                    return Ok(Removal::InUse);
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Ok(deleted > 0)
+        conn.execute_batch("RELEASE sync_delete")?;
+        Ok(if deleted > 0 {
+            Removal::Removed
+        } else {
+            Removal::Absent
+        })
     }
 
     fn insert_card_record(&mut self, card: &BusinessCard) -> Result<()> {
