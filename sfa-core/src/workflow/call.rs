@@ -169,8 +169,18 @@ impl Session {
 }
 
 impl Call {
-    /// Inside the call's write transaction, just before it commits: records the call
-    /// (device) or its receipt (server), with the records written since seq `before`.
+    /// Whether the call is logged at commit: a replay always, a host's call on a sync
+    /// client.
+    pub(crate) fn is_recorded(&self, tx: &mut dyn WriteTx) -> Result<bool> {
+        match self.role {
+            Role::Replay { .. } => Ok(true),
+            Role::Host(_) => Ok(tx.sync_setting(CLIENT_ID_SETTING)?.is_some()),
+        }
+    }
+
+    /// Inside the call's write transaction, just before it commits, when
+    /// [`Call::is_recorded`]: records the call (device) or its receipt (server), with
+    /// the records written since seq `before`.
     pub(crate) fn log(&self, tx: &mut dyn WriteTx, before: i64, user: crate::UserId) -> Result<()> {
         if self.logged.get() {
             // A call writes in one transaction; a second one would be replayed as one.
@@ -180,9 +190,6 @@ impl Call {
         }
         match &self.role {
             Role::Host(mutation) => {
-                if tx.sync_setting(CLIENT_ID_SETTING)?.is_none() {
-                    return Ok(());
-                }
                 let touched = touched_since(tx, before)?;
                 let Some(mutation) = mutation else {
                     // The database became a sync client while the call ran.

@@ -232,12 +232,14 @@ impl Session {
         let call = super::call::current(&self.sfa.store);
         let value = self.sfa.store.write(|tx| {
             let me = active_user(tx, self.user)?;
-            let before = match &call {
-                Some(_) => tx.sync_head()?,
-                None => 0,
+            // Only a call that is recorded (on a sync client) or replayed needs to know
+            // where the sync log stood, to find what it wrote.
+            let recorded = match &call {
+                Some(call) if call.is_recorded(tx)? => Some((call, tx.sync_head()?)),
+                _ => None,
             };
             let value = f(tx, &me)?;
-            if let Some(call) = &call {
+            if let Some((call, before)) = recorded {
                 call.log(tx, before, self.user)?;
             }
             Ok(value)
