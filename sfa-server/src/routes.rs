@@ -11,6 +11,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use sfa_core::sync::SyncServer;
 use sfa_core::{CardId, Error, Sfa, UserId};
 
 use crate::tenants::Tenants;
@@ -144,28 +145,37 @@ async fn health(State(app): State<Arc<App>>) -> Response {
     }
 }
 
-async fn push(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+/// Answers a request with `answer`'s bytes, run as the token's user on the token's
+/// tenant, off the async workers.
+async fn answer_as_user(
+    app: Arc<App>,
+    headers: HeaderMap,
+    media_type: &'static str,
+    answer: impl FnOnce(SyncServer, UserId) -> Result<Vec<u8>, Failure> + Send + 'static,
+) -> Response {
     let answer = blocking(move || {
         let (sfa, user) = authenticate(&app, &headers)?;
-        Ok(sfa.sync_server().push(user, &body)?)
+        answer(sfa.sync_server(), user)
     })
     .await;
     match answer {
-        Ok(bytes) => octets(bytes, "application/json"),
+        Ok(bytes) => octets(bytes, media_type),
         Err(failure) => failure.into_response(),
     }
 }
 
-async fn pull(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let answer = blocking(move || {
-        let (sfa, user) = authenticate(&app, &headers)?;
-        Ok(sfa.sync_server().pull(user, &body)?)
+async fn push(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    answer_as_user(app, headers, "application/json", move |server, user| {
+        Ok(server.push(user, &body)?)
     })
-    .await;
-    match answer {
-        Ok(bytes) => octets(bytes, "application/json"),
-        Err(failure) => failure.into_response(),
-    }
+    .await
+}
+
+async fn pull(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    answer_as_user(app, headers, "application/json", move |server, user| {
+        Ok(server.pull(user, &body)?)
+    })
+    .await
 }
 
 async fn card_image(
@@ -173,18 +183,18 @@ async fn card_image(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let answer = blocking(move || {
-        let (sfa, user) = authenticate(&app, &headers)?;
-        let card: CardId = id.parse().map_err(|_| Failure {
-            status: StatusCode::BAD_REQUEST,
-            code: "validation",
-            message: "the card id is not an id".into(),
-        })?;
-        Ok(sfa.sync_server().card_image(user, card)?)
-    })
-    .await;
-    match answer {
-        Ok(bytes) => octets(bytes, "application/octet-stream"),
-        Err(failure) => failure.into_response(),
-    }
+    answer_as_user(
+        app,
+        headers,
+        "application/octet-stream",
+        move |server, user| {
+            let card: CardId = id.parse().map_err(|_| Failure {
+                status: StatusCode::BAD_REQUEST,
+                code: "validation",
+                message: "the card id is not an id".into(),
+            })?;
+            Ok(server.card_image(user, card)?)
+        },
+    )
+    .await
 }
