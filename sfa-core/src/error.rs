@@ -319,6 +319,57 @@ pub enum Reason {
     },
 }
 
+impl Reason {
+    /// A stable, machine-readable name for the reason (`required`, `too_long`,
+    /// `invalid_email`, ...), for an app to pick its own words (a Japanese UI
+    /// translates by code; the English text may change).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Required => "required",
+            Reason::TooLong { .. } => "too_long",
+            Reason::ControlCharacters => "control_characters",
+            Reason::NotKana => "not_kana",
+            Reason::InvalidEmail => "invalid_email",
+            Reason::InvalidWebsite => "invalid_website",
+            Reason::InvalidPhone => "invalid_phone",
+            Reason::InvalidPostalCode => "invalid_postal_code",
+            Reason::InvalidId => "invalid_id",
+            Reason::UnknownReference => "unknown_reference",
+            Reason::Inactive => "inactive",
+            Reason::AlreadyUsed => "already_used",
+            Reason::Ambiguous => "ambiguous",
+            Reason::NotAllowed => "not_allowed",
+            Reason::BeforeStart => "before_start",
+            Reason::InThePast => "in_the_past",
+            Reason::InTheFuture => "in_the_future",
+            Reason::OutOfRange => "out_of_range",
+            Reason::NotWhile(_) => "not_while",
+            Reason::Negative => "negative",
+            Reason::NotPositive => "not_positive",
+            Reason::TooPrecise { .. } => "too_precise",
+            Reason::InvalidNumber => "invalid_number",
+            Reason::BeforeCreation => "before_creation",
+            Reason::Mismatch => "mismatch",
+            Reason::InvalidDate => "invalid_date",
+            Reason::Inconsistent => "inconsistent",
+            Reason::Unreadable => "unreadable",
+            Reason::Invisible => "invisible",
+            Reason::TooBig { .. } => "too_big",
+        }
+    }
+
+    /// The limit the value broke, for the reasons that have one: characters for
+    /// `too_long`, decimal places for `too_precise`, bytes for `too_big`.
+    pub fn limit(&self) -> Option<u64> {
+        match self {
+            Reason::TooLong { max_chars } => u64::try_from(*max_chars).ok(),
+            Reason::TooPrecise { max_places } => Some(u64::from(*max_places)),
+            Reason::TooBig { max_bytes } => u64::try_from(*max_bytes).ok(),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -380,6 +431,35 @@ pub struct FieldError {
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "`{}` {}", self.field, self.reason)
+    }
+}
+
+/// One refused field as an app or another process sees it: the field, a stable code
+/// for the reason ([`Reason::code`]), the limit it broke if any, and the reason in
+/// English words. Carries no value, so no customer data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RefusedField {
+    /// The field's name as in the record (e.g. `email`, `office_phone`).
+    pub field: String,
+    /// Why, as a code (`required`, `too_long`, ...); empty from a sender that did not
+    /// send codes yet.
+    #[serde(default)]
+    pub code: String,
+    /// The limit broken (characters, decimal places or bytes), when the reason has one.
+    #[serde(default)]
+    pub limit: Option<u64>,
+    /// Why, in English words.
+    pub reason: String,
+}
+
+impl From<&FieldError> for RefusedField {
+    fn from(e: &FieldError) -> Self {
+        RefusedField {
+            field: e.field.to_string(),
+            code: e.reason.code().to_string(),
+            limit: e.reason.limit(),
+            reason: e.reason.to_string(),
+        }
     }
 }
 
@@ -496,4 +576,70 @@ pub struct RowError {
     pub line: u64,
     /// What was wrong.
     pub problem: RowProblem,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_its_own_stable_code_and_its_limit() {
+        let all = [
+            Reason::Required,
+            Reason::TooLong { max_chars: 200 },
+            Reason::ControlCharacters,
+            Reason::NotKana,
+            Reason::InvalidEmail,
+            Reason::InvalidWebsite,
+            Reason::InvalidPhone,
+            Reason::InvalidPostalCode,
+            Reason::InvalidId,
+            Reason::UnknownReference,
+            Reason::Inactive,
+            Reason::AlreadyUsed,
+            Reason::Ambiguous,
+            Reason::NotAllowed,
+            Reason::BeforeStart,
+            Reason::InThePast,
+            Reason::InTheFuture,
+            Reason::OutOfRange,
+            Reason::NotWhile("completed"),
+            Reason::Negative,
+            Reason::NotPositive,
+            Reason::TooPrecise { max_places: 4 },
+            Reason::InvalidNumber,
+            Reason::BeforeCreation,
+            Reason::Mismatch,
+            Reason::InvalidDate,
+            Reason::Inconsistent,
+            Reason::Unreadable,
+            Reason::Invisible,
+            Reason::TooBig { max_bytes: 1024 },
+        ];
+        let codes: std::collections::BTreeSet<&str> = all.iter().map(Reason::code).collect();
+        assert_eq!(codes.len(), all.len(), "one code per reason");
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')),
+            "codes are snake_case: {codes:?}"
+        );
+        let limits: Vec<(&str, u64)> = all
+            .iter()
+            .filter_map(|r| Some((r.code(), r.limit()?)))
+            .collect();
+        assert_eq!(
+            limits,
+            vec![("too_long", 200), ("too_precise", 4), ("too_big", 1024)]
+        );
+        let refused = RefusedField::from(&FieldError {
+            field: "name",
+            reason: Reason::TooLong { max_chars: 200 },
+        });
+        assert_eq!(
+            (refused.field.as_str(), refused.code.as_str(), refused.limit),
+            ("name", "too_long", Some(200))
+        );
+        assert_eq!(refused.reason, "is longer than 200 characters");
+    }
 }

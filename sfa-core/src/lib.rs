@@ -108,7 +108,8 @@ mod workflow;
 pub use card_text::{CardDraft, CardPhone, PhoneLabel, parse_card_text};
 pub use csv_io::{CsvEncoding, ExportOptions, ImportOptions, ImportReport};
 pub use error::{
-    Entity, Error, FieldError, Reason, Result, RowError, RowProblem, StorageError, ValidationError,
+    Entity, Error, FieldError, Reason, RefusedField, Result, RowError, RowProblem, StorageError,
+    ValidationError,
 };
 pub use model::{
     Agenda, AgendaRequest, AgendaTask, BoardRequest, BusinessCard, Campaign, CampaignId,

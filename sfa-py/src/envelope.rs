@@ -17,7 +17,7 @@ impl From<Error> for Failure {
         let fields = |v: &sfa_core::ValidationError| {
             v.errors
                 .iter()
-                .map(|f| json!({"field": f.field, "reason": f.reason.to_string()}))
+                .map(|f| json!(sfa_core::RefusedField::from(f)))
                 .collect::<Vec<_>>()
         };
         Failure(match &e {

@@ -76,6 +76,11 @@ def test_validation_errors_name_the_field(office):
         office.hanako.add_company(sfa.CompanyInput(name="", phone="03-12"))
     assert e.value.entity == "company"
     assert [f["field"] for f in e.value.fields] == ["name", "phone"]
+    assert [f["code"] for f in e.value.fields] == ["required", "invalid_phone"]
+    assert e.value.code == "required"
+    with pytest.raises(sfa.ValidationError) as e:
+        office.hanako.add_company(sfa.CompanyInput(name="株" * 1000))
+    assert (e.value.code, e.value.fields[0]["limit"]) == ("too_long", 200)
     with pytest.raises(sfa.ValidationError) as e:
         office.hanako.add_person(sfa.PersonInput(name="誰か"))
     assert e.value.field == "company_id"

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::mutation::Mutation;
 use super::records::{RecordKey, SyncRecord};
+pub use crate::error::RefusedField;
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{Timestamp, UserId};
 
@@ -68,15 +69,6 @@ pub enum RefusalCode {
     Failed,
 }
 
-/// A refused field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefusedField {
-    /// The field's name.
-    pub field: String,
-    /// Why, in words.
-    pub reason: String,
-}
-
 /// The server's reason for refusing a call: a code for the app, a message without
 /// customer data, and for validation the refused fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,15 +98,7 @@ impl Refusal {
         };
         let fields = error
             .validation()
-            .map(|v| {
-                v.errors
-                    .iter()
-                    .map(|e| RefusedField {
-                        field: e.field.to_string(),
-                        reason: e.reason.to_string(),
-                    })
-                    .collect()
-            })
+            .map(|v| v.errors.iter().map(RefusedField::from).collect())
             .unwrap_or_default();
         Some(Refusal {
             code,

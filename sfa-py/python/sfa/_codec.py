@@ -20,10 +20,11 @@ _I = TypeVar("_I")
 _MAX_DIGITS = 28
 
 
-def _refuse(field: str, reason: str) -> ValidationError:
+def _refuse(field: str, reason: str, code: str) -> ValidationError:
+    refused = {"field": field, "code": code, "limit": None, "reason": reason}
     return ValidationError(
         f"`{field}` {reason}",
-        {"entity": "argument", "field": field, "fields": [{"field": field, "reason": reason}]},
+        {"entity": "argument", "field": field, "fields": [refused]},
     )
 
 
@@ -35,16 +36,20 @@ def encode(value: Any, field: str = "value") -> Any:
         return {f.name: encode(getattr(value, f.name), f.name) for f in dataclasses.fields(value)}
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise _refuse(field, "is not a finite number")
+            raise _refuse(field, "is not a finite number", "invalid_number")
         if len(value.as_tuple().digits) > _MAX_DIGITS:
-            raise _refuse(field, f"has more than {_MAX_DIGITS} significant digits")
+            raise _refuse(field, f"has more than {_MAX_DIGITS} significant digits", "too_precise")
         return str(value)
     if isinstance(value, float):
         # No input takes a float: money and quantities are exact, percentages whole.
-        raise _refuse(field, "is a float, which is not exact: pass a Decimal, an int or a str")
+        raise _refuse(
+            field, "is a float, which is not exact: pass a Decimal, an int or a str", "invalid_number"
+        )
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            raise _refuse(field, "must be a timezone-aware datetime (tzinfo=timezone.utc)")
+            raise _refuse(
+                field, "must be a timezone-aware datetime (tzinfo=timezone.utc)", "invalid_date"
+            )
         text = value.astimezone(timezone.utc).isoformat(timespec="milliseconds")
         return text.replace("+00:00", "Z")
     if isinstance(value, date):
@@ -53,7 +58,9 @@ def encode(value: Any, field: str = "value") -> Any:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise _refuse(field, "is not valid text (it holds a lone surrogate)") from None
+            raise _refuse(
+                field, "is not valid text (it holds a lone surrogate)", "invisible"
+            ) from None
         return value
     if isinstance(value, (list, tuple)):
         return [encode(v, field) for v in value]

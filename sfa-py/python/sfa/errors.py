@@ -16,8 +16,11 @@ class SfaError(Exception):
 
 
 class ValidationError(SfaError):
-    """Input was refused. `field` names the first refused field, `fields` every one
-    with its reason."""
+    """Input was refused. `field` names the first refused field, `code` its reason as a
+    stable code (`required`, `too_long`, `invalid_email`, ...: translate by it), and
+    `fields` every refused field as a dict with `field`, `code`, `limit` (characters,
+    decimal places or bytes for `too_long`, `too_precise`, `too_big`; else None) and
+    `reason` (English words)."""
 
     @property
     def entity(self) -> Optional[str]:
@@ -28,7 +31,12 @@ class ValidationError(SfaError):
         return self.details.get("field")
 
     @property
-    def fields(self) -> list[dict[str, str]]:
+    def code(self) -> Optional[str]:
+        fields = self.fields
+        return str(fields[0]["code"]) if fields else None
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
         return list(self.details.get("fields") or [])
 
 
