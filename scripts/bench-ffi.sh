@@ -2,11 +2,14 @@
 # The per-call overhead of the Kotlin bindings: the same small operations measured in
 # Rust directly (benches/ffi_call.rs) and from Kotlin through JNA and uniffi
 # (sfa-ffi/kotlin/src/test/kotlin/jp/sfa/bench/CallOverhead.kt), both on an optimised
-# (release) library, printed one after the other. Figures go to BENCHMARKS.md.
+# (release) library, printed one after the other; then the same reads from Kotlin as
+# suspend calls (AsyncSession) against the blocking ones. Figures go to BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench --quiet --bench ffi_call
-cargo build --quiet --release -p sfa-ffi --lib --bin uniffi-bindgen
+# fault-injection: the Kotlin test sources compiled beside the benchmark call its hook
+# (one atomic load per write in the library; the measured calls are reads).
+cargo build --quiet --release -p sfa-ffi --features fault-injection --lib --bin uniffi-bindgen
 rm -rf sfa-ffi/kotlin/target/generated-sources
 target/release/uniffi-bindgen generate --library target/release/libsfa_ffi.so \
   --language kotlin --out-dir sfa-ffi/kotlin/target/generated-sources/uniffi --no-format

@@ -125,6 +125,8 @@ test -s target/swift-bindings/Sfa.swift && test -s target/swift-bindings/SfaFFI.
 grep -q "func search(" target/swift-bindings/Sfa.swift
 grep -q "func syncPushRequest(" target/swift-bindings/Sfa.swift
 grep -q "func observe(" target/swift-bindings/Sfa.swift
+grep -q "func addCompany(input: CompanyInput) async throws" target/swift-bindings/Sfa.swift
+grep -q "func syncApplyPullResponse(response: Data) async throws" target/swift-bindings/Sfa.swift
 grep -q "public typealias Decimal = Foundation.Decimal" target/swift-bindings/Sfa.swift
 grep -q "public typealias Timestamp = Date" target/swift-bindings/Sfa.swift
 echo "Swift bindings generated: $(wc -l < target/swift-bindings/Sfa.swift) lines"

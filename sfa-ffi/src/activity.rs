@@ -6,11 +6,11 @@ use sfa_core::{
     NotificationId, PageRequest, PersonId, ReportInput, Task, TaskId, TaskInput, Timestamp,
 };
 
+use crate::SfaError;
+use crate::asynchronous::session_calls;
 use crate::pages::InteractionPage;
-use crate::{Session, SfaError};
 
-#[uniffi::export]
-impl Session {
+session_calls! {
     /// Registers a planned interaction (予定登録); it must not be over already.
     pub fn plan_interaction(&self, input: InteractionInput) -> Result<Interaction, SfaError> {
         Ok(self.inner.plan_interaction(&input)?)

@@ -6,8 +6,9 @@ use std::io::Read;
 
 use sfa_core::{ExportOptions, ImportOptions};
 
+use crate::asynchronous::session_calls;
 use crate::pages::ImportReport;
-use crate::{Progress, Session, SfaError};
+use crate::{Progress, SfaError};
 
 /// Reads `data`, telling `progress` how far it got about every 1 % (and at the end).
 struct ProgressReader<'a> {
@@ -46,8 +47,7 @@ impl Read for ProgressReader<'_> {
     }
 }
 
-#[uniffi::export]
-impl Session {
+session_calls! {
     /// Imports companies: all rows in one transaction, or none (unless
     /// `options.skip_bad_rows`).
     pub fn import_companies_csv(

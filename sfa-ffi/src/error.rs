@@ -6,15 +6,20 @@ use sfa_core::Error;
 /// What went wrong; every variant says enough for a caller to act on it.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum SfaError {
-    /// Input was refused: `field` is the first refused field, `reason` why.
+    /// Input was refused. `errors` holds every refused field with a code for the app
+    /// to translate (`required`, `too_long`, ...), the limit it broke and the reason in
+    /// English; `field` names the first. `line` is the CSV line (1 = the header) when
+    /// an import was refused.
     #[error("{description}")]
     Validation {
         /// The kind of record.
         entity: String,
         /// The first refused field.
         field: String,
-        /// Why it was refused.
-        reason: String,
+        /// Every refused field, in field order.
+        errors: Vec<sfa_core::RefusedField>,
+        /// The CSV line of an import's refused row.
+        line: Option<u64>,
         /// The whole message (every refused field).
         description: String,
     },
@@ -81,27 +86,20 @@ impl From<Error> for SfaError {
     fn from(e: Error) -> Self {
         let description = e.to_string();
         match &e {
-            Error::Validation(v) => SfaError::Validation {
-                entity: v.entity.to_string(),
-                field: v.field().to_string(),
-                reason: v
-                    .errors
-                    .first()
-                    .map(|f| f.reason.to_string())
-                    .unwrap_or_default(),
-                description,
-            },
+            Error::Validation(v) => validation(v, None, description),
             Error::Import(row) => match e.validation() {
-                Some(v) => SfaError::Validation {
-                    entity: v.entity.to_string(),
-                    field: v.field().to_string(),
-                    reason: format!("line {}", row.line),
-                    description,
-                },
+                Some(v) => validation(v, Some(row.line), description),
+                // A row that could not be read at all (a bad header, broken quoting).
                 None => SfaError::Validation {
-                    entity: String::new(),
+                    entity: "csv".into(),
                     field: String::new(),
-                    reason: format!("line {}", row.line),
+                    errors: vec![sfa_core::RefusedField {
+                        field: String::new(),
+                        code: "malformed".into(),
+                        limit: None,
+                        reason: "cannot be read as CSV".into(),
+                    }],
+                    line: Some(row.line),
                     description,
                 },
             },
@@ -119,10 +117,16 @@ impl From<Error> for SfaError {
             },
             Error::PermissionDenied { .. } => SfaError::PermissionDenied { description },
             Error::InUse { .. } => SfaError::InUse { description },
-            Error::Unrepresentable { field, .. } => SfaError::Validation {
-                entity: String::new(),
+            Error::Unrepresentable { entity, field, .. } => SfaError::Validation {
+                entity: entity.to_string(),
                 field: field.clone(),
-                reason: "cannot be encoded".into(),
+                errors: vec![sfa_core::RefusedField {
+                    field: field.clone(),
+                    code: "unrepresentable".into(),
+                    limit: None,
+                    reason: "cannot be encoded".into(),
+                }],
+                line: None,
                 description,
             },
             Error::WrongKey => SfaError::WrongKey { description },
@@ -139,12 +143,35 @@ impl From<Error> for SfaError {
     }
 }
 
-/// An argument that is not a valid value (a malformed id), as a validation error.
-pub(crate) fn invalid(field: &str, reason: &str) -> SfaError {
+fn validation(v: &sfa_core::ValidationError, line: Option<u64>, description: String) -> SfaError {
+    SfaError::Validation {
+        entity: v.entity.to_string(),
+        field: v.field().to_string(),
+        errors: v.errors.iter().map(Into::into).collect(),
+        line,
+        description,
+    }
+}
+
+/// An argument that is not a valid id, as a validation error.
+pub(crate) fn invalid(field: &str, words: &str) -> SfaError {
+    refused(field, sfa_core::Reason::InvalidId, words)
+}
+
+/// An argument refused before it reaches the core (a malformed instant, date or
+/// decimal, a half-given range), as a validation error with `why`'s code.
+pub(crate) fn refused(field: &str, why: sfa_core::Reason, words: &str) -> SfaError {
+    let one = sfa_core::RefusedField {
+        field: field.into(),
+        code: why.code().into(),
+        limit: why.limit(),
+        reason: words.into(),
+    };
     SfaError::Validation {
         entity: "argument".into(),
         field: field.into(),
-        reason: reason.into(),
-        description: format!("`{field}` {reason}"),
+        errors: vec![one],
+        line: None,
+        description: format!("`{field}` {words}"),
     }
 }

@@ -5,11 +5,11 @@ use sfa_core::{
     UserInput,
 };
 
+use crate::SfaError;
+use crate::asynchronous::session_calls;
 use crate::pages::{CompanyPage, PersonPage};
-use crate::{Session, SfaError};
 
-#[uniffi::export]
-impl Session {
+session_calls! {
     /// Adds a user (admins only).
     pub fn add_user(&self, input: UserInput) -> Result<User, SfaError> {
         Ok(self.inner.add_user(&input)?)

@@ -13,9 +13,12 @@
 //! The methods live by area: `ledger.rs` (users, companies, persons, CSV),
 //! `activity.rs` (interactions, tasks, notifications, agenda), `sales.rs` (master
 //! data, deals, forecasts), `teams.rs` (teams, the board, business cards), `sync.rs`
-//! (offline sync as bytes the app moves), `observe.rs` (observers of changes).
+//! (offline sync as bytes the app moves), `observe.rs` (observers of changes). The
+//! session's methods are written inside `session_calls!` (`asynchronous.rs`), which
+//! also exports each as a `suspend` / `async` method of [`AsyncSession`].
 
 mod activity;
+mod asynchronous;
 mod csv;
 mod error;
 mod ledger;
@@ -31,6 +34,8 @@ use std::sync::Arc;
 
 use sfa_core::{CompanyLinks, ContactLinks, UserId};
 
+pub use asynchronous::{AsyncSession, AsyncSfa};
+use asynchronous::{session_calls, sfa_calls};
 pub use error::SfaError;
 pub use pages::{
     CardPage, CompanyPage, DealPage, ImportReport, InteractionPage, PersonPage, SkippedRow,
@@ -81,11 +86,6 @@ impl Sfa {
         }))
     }
 
-    /// Re-encrypts an encrypted database with `new_key` (needs the only open handle).
-    pub fn change_key(&self, new_key: String) -> Result<(), SfaError> {
-        Ok(self.inner.change_key(&new_key)?)
-    }
-
     /// True once the first admin exists.
     pub fn has_users(&self) -> Result<bool, SfaError> {
         Ok(self.inner.has_users()?)
@@ -111,6 +111,13 @@ impl Sfa {
         Ok(Arc::new(Session {
             inner: self.inner.session_by_email(&email)?,
         }))
+    }
+}
+
+sfa_calls! {
+    /// Re-encrypts an encrypted database with `new_key` (needs the only open handle).
+    pub fn change_key(&self, new_key: String) -> Result<(), SfaError> {
+        Ok(self.inner.change_key(&new_key)?)
     }
 
     /// Indexes every company and person again, reporting progress; returns how many
@@ -146,8 +153,7 @@ pub struct Session {
     inner: sfa_core::Session,
 }
 
-#[uniffi::export]
-impl Session {
+session_calls! {
     /// The acting user.
     pub fn me(&self) -> Result<sfa_core::User, SfaError> {
         Ok(self.inner.me()?)

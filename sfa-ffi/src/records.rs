@@ -13,7 +13,7 @@ use sfa_core::forecast::{
 };
 use sfa_core::model::*;
 use sfa_core::sync::{PullReport, PushReport, RecordKey, SyncReport, SyncStatus};
-use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};
+use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, RefusedField, Transcription};
 use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};
 
 use crate::types::{Decimal, NaiveDate};
@@ -1478,4 +1478,17 @@ pub struct RecordKey {
     pub kind: String,
     /// The record's id.
     pub id: String,
+}
+
+/// One refused field as an app or another process sees it: the field, a stable code for the reason ([`Reason::code`]), the limit it broke if any, and the reason in English words. Carries no value, so no customer data.
+#[uniffi::remote(Record)]
+pub struct RefusedField {
+    /// The field's name as in the record (e.g. `email`, `office_phone`).
+    pub field: String,
+    /// Why, as a code (`required`, `too_long`, ...); empty from a sender that did not send codes yet.
+    pub code: String,
+    /// The limit broken (characters, decimal places or bytes), when the reason has one.
+    pub limit: Option<u64>,
+    /// Why, in English words.
+    pub reason: String,
 }

@@ -9,16 +9,16 @@ use sfa_core::forecast::{
 use sfa_core::{
     Campaign, CampaignId, CampaignInput, CompanyId, Confidence, ConfidenceId, ConfidenceInput,
     Deal, DealId, DealInput, Master, MasterId, PageRequest, Product, ProductCategory,
-    ProductCategoryId, ProductCategoryInput, ProductId, ProductInput, Stage, StageId, StageInput,
-    UserId,
+    ProductCategoryId, ProductCategoryInput, ProductId, ProductInput, Reason, Stage, StageId,
+    StageInput, UserId,
 };
 
-use crate::error::invalid;
+use crate::SfaError;
+use crate::asynchronous::session_calls;
+use crate::error::refused;
 use crate::pages::DealPage;
-use crate::{Session, SfaError};
 
-#[uniffi::export]
-impl Session {
+session_calls! {
     /// Adds a campaign. Admins only.
     pub fn add_campaign(&self, input: CampaignInput) -> Result<Campaign, SfaError> {
         Ok(self.inner.add_campaign(&input)?)
@@ -278,7 +278,13 @@ impl Session {
         let period = match (from, to) {
             (Some(from), Some(to)) => Some((from, to)),
             (None, None) => None,
-            _ => return Err(invalid("to", "is required with from (and from with to)")),
+            _ => {
+                return Err(refused(
+                    "to",
+                    Reason::Required,
+                    "is required with from (and from with to)",
+                ));
+            }
         };
         Ok(self.inner.campaign_roi(period)?)
     }

@@ -6,10 +6,10 @@
 use sfa_core::sync::{PullReport, PushReport, SyncStatus};
 use sfa_core::{CardId, UserId};
 
-use crate::{Sfa, SfaError};
+use crate::SfaError;
+use crate::asynchronous::sfa_calls;
 
-#[uniffi::export]
-impl Sfa {
+sfa_calls! {
     /// Makes this (empty) database a sync client; returns its client id (the same on
     /// later calls). From then on every write call is also queued for the server.
     pub fn sync_enable(&self) -> Result<String, SfaError> {

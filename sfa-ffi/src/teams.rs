@@ -5,11 +5,11 @@ use sfa_core::{
     TeamId, TeamInput, TranscribeInput, Transcription, UserId,
 };
 
+use crate::SfaError;
+use crate::asynchronous::session_calls;
 use crate::pages::CardPage;
-use crate::{Session, SfaError};
 
-#[uniffi::export]
-impl Session {
+session_calls! {
     /// Creates a team. Admins only.
     pub fn add_team(&self, input: TeamInput) -> Result<Team, SfaError> {
         Ok(self.inner.add_team(&input)?)

@@ -6,11 +6,11 @@
 //! exactly (more than 28 significant digits would be rounded).
 
 use chrono::{DateTime, Datelike, Utc};
-use sfa_core::Timestamp;
 use sfa_core::model::YEARS;
 use sfa_core::model::format_timestamp;
+use sfa_core::{Reason, Timestamp};
 
-use crate::error::invalid;
+use crate::error::refused;
 
 pub use chrono::NaiveDate;
 pub use sfa_core::Decimal;
@@ -19,10 +19,10 @@ uniffi::custom_type!(Timestamp, String, {
     remote,
     try_lift: |text| {
         let instant = DateTime::parse_from_rfc3339(&text)
-            .map_err(|_| invalid("instant", "is not an RFC 3339 instant"))?
+            .map_err(|_| refused("instant", Reason::InvalidDate, "is not an RFC 3339 instant"))?
             .with_timezone(&Utc);
         if !YEARS.contains(&instant.year()) {
-            return Err(invalid("instant", "is outside the years 1900-9999").into());
+            return Err(refused("instant", Reason::OutOfRange, "is outside the years 1900-9999").into());
         }
         Ok(instant)
     },
@@ -33,9 +33,9 @@ uniffi::custom_type!(NaiveDate, String, {
     remote,
     try_lift: |text| {
         let day = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map_err(|_| invalid("date", "is not a date like 2026-12-01"))?;
+            .map_err(|_| refused("date", Reason::InvalidDate, "is not a date like 2026-12-01"))?;
         if !YEARS.contains(&day.year()) {
-            return Err(invalid("date", "is outside the years 1900-9999").into());
+            return Err(refused("date", Reason::OutOfRange, "is outside the years 1900-9999").into());
         }
         Ok(day)
     },
@@ -45,6 +45,6 @@ uniffi::custom_type!(NaiveDate, String, {
 uniffi::custom_type!(Decimal, String, {
     remote,
     try_lift: |text| Ok(Decimal::from_str_exact(&text)
-        .map_err(|_| invalid("decimal", "is not a decimal number it can hold exactly"))?),
+        .map_err(|_| refused("decimal", Reason::InvalidNumber, "is not a decimal number it can hold exactly"))?),
     lower: |value| value.normalize().to_string(),
 });

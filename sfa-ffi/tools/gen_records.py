@@ -29,7 +29,7 @@ RECORDS = [
     "CalibrationRow", "RangeRequest", "ForecastRange", "TeamInput", "Team", "BoardRequest",
     "MemberBoard", "TeamBoard", "BusinessCard", "DuplicateHint", "CardPhone", "CardDraft",
     "TranscribeInput", "Transcription", "ImportOptions", "ExportOptions", "RecordProblem",
-    "SyncStatus", "PushReport", "PullReport", "SyncReport", "RecordKey",
+    "SyncStatus", "PushReport", "PullReport", "SyncReport", "RecordKey", "RefusedField",
 ]
 
 # Enums declared with `pub enum` (the others come from `stored_enum!`).
@@ -97,7 +97,7 @@ def main():
         "};",
         "use sfa_core::model::*;",
         "use sfa_core::sync::{PullReport, PushReport, RecordKey, SyncReport, SyncStatus};",
-        "use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, Transcription};",
+        "use sfa_core::{CompanyLinks, ContactLinks, RecordProblem, RefusedField, Transcription};",
         "use sfa_core::{HitKind, SearchHit, SearchRequest, SearchScope};",
         "",
         "use crate::types::{Decimal, NaiveDate};",

@@ -16,6 +16,15 @@ class ErrorsThreadsTest {
         assertEquals("name", invalid.field)
         assertEquals("company", invalid.entity)
         assertTrue(invalid.message!!.contains("name"))
+        assertEquals("required", invalid.errors.single().code)
+        assertEquals(null, invalid.line)
+        // Every refused field, each with a code a Japanese UI translates and its limit.
+        val several = assertFailsWith<SfaException.Validation> {
+            o.hanako.addPerson(PersonInput(companyId = o.company.id, name = "山".repeat(1000), email = "メールではない"))
+        }
+        assertEquals(listOf("name" to "too_long", "email" to "invalid_email"), several.errors.map { it.field to it.code })
+        assertTrue(several.errors.first().limit!! > 0uL)
+        assertEquals(null, several.errors.last().limit)
         val missing = assertFailsWith<SfaException.NotFound> { o.hanako.getCompany("0190a4b2-0000-7000-8000-000000000000") }
         assertEquals("company", missing.entity)
         val badId = assertFailsWith<SfaException.Validation> { o.hanako.getCompany("not-an-id") }

@@ -97,7 +97,8 @@ class LedgerTest {
             o.hanako.importCompaniesCsv(bad.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), null)
         }
         assertEquals("name", failed.field)
-        assertEquals("line 3", failed.reason)
+        assertEquals("required", failed.errors.single().code)
+        assertEquals(3uL, failed.line, "the refused row's line, as its own field")
         val skipped = o.hanako.importCompaniesCsv(bad.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO, skipBadRows = true), null)
         assertEquals(1uL, skipped.imported)
         assertEquals(listOf(3uL), skipped.skipped.map { it.line })

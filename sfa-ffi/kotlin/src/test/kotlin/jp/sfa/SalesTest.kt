@@ -128,7 +128,8 @@ class SalesTest {
             "D-1,,,,,,,SP-10,10\n" +
             "D-2,株式会社山田製作所,受注済,,B,受注,2020-01-10,,\n"
         val refused = assertFailsWith<SfaException.Validation> { o.hanako.importDealsCsv(csv.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), null) }
-        assertEquals("line 4", refused.reason)
+        assertEquals(4uL, refused.line)
+        assertEquals("before_creation", refused.errors.first().code)
         assertTrue(o.hanako.companyDeals(o.company.id, firstPage()).items.isEmpty())
         val progress = Recorder()
         val report = o.hanako.importDealsCsv(csv.replace("受注済,,B,受注,2020-01-10,,", "受注済,,B,,,,").toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), progress)
