@@ -2,9 +2,10 @@
 //! `cargo test --features encryption --test encryption`.
 //!
 //! With a key, no customer data reaches the disk in plaintext: the database, its
-//! write-ahead log, the search index (kept in memory) and card images are scanned for
-//! known record text while the database is open and after it is closed. The same scan
-//! finds the text in an unencrypted database, so it can fail.
+//! write-ahead log, the search index (its files encrypted too) and card images are
+//! scanned for known record text while the database is open and after it is closed.
+//! The same scan finds the text in an unencrypted database and its index, so it can
+//! fail. The encrypted index is read back on reopening, not rebuilt.
 #![cfg(feature = "encryption")]
 #![allow(clippy::unwrap_used)]
 
@@ -60,6 +61,20 @@ fn write_secrets(sfa: &Sfa) {
     me.add_companies(&more).unwrap();
 }
 
+/// The files of an index folder, with their bytes.
+fn index_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// Every file under `dir` (recursively) that contains any of the known texts.
 fn plaintext_hits(dir: &Path) -> Vec<String> {
     let needles: [&[u8]; 4] = [
@@ -110,13 +125,17 @@ fn no_customer_data_reaches_the_disk_in_plaintext() {
     drop(me);
     drop(sfa);
     assert_eq!(plaintext_hits(&dir), Vec::<String>::new());
+    let index_files = index_files(&dir.join("ledger.sqlite.search"));
     assert!(
-        !dir.join("ledger.sqlite.search").exists(),
-        "no index on disk"
+        index_files.len() > 3,
+        "the index is on disk: {index_files:?}"
     );
 
-    // Reopened with the key, everything is there and searchable again.
+    // Reopened with the key, everything is there and searchable again, from the index
+    // read back (nothing to apply, nothing rebuilt).
     let sfa = Sfa::open_encrypted(&path, "正しい鍵 correct horse").unwrap();
+    assert_eq!(sfa.pending_search_changes().unwrap(), 0);
+    assert_eq!(sfa.catch_up_search_index(&mut |_, _| {}).unwrap(), 0);
     let me = sfa.session_by_email("admin@example.jp").unwrap();
     let hit = &me.search(&SearchRequest::new(EMAIL)).unwrap()[0];
     assert_eq!(hit.display_name, "秘密 太郎");
@@ -149,6 +168,8 @@ fn the_scan_finds_plaintext_in_an_unencrypted_database() {
     drop(sfa);
     let hits = plaintext_hits(&dir);
     assert!(hits.iter().any(|h| h.contains(COMPANY)), "{hits:?}");
+    let in_index = plaintext_hits(&dir.join("ledger.sqlite.search"));
+    assert!(!in_index.is_empty(), "the scan reads the index files too");
     assert!(
         hits.iter().any(|h| h.contains("CARD-IMAGE-MARKER")),
         "{hits:?}"
@@ -187,11 +208,23 @@ fn the_key_can_be_changed_by_the_only_handle() {
     let busy = sfa.change_key("new key").unwrap_err();
     assert!(matches!(busy, Error::KeyChangeBusy), "{busy:?}");
     drop(other);
+    sfa.catch_up_search_index(&mut |_, _| {}).unwrap();
+    let folder = dir.join("ledger.sqlite.search");
+    let before = index_files(&folder);
     sfa.change_key("new key").unwrap();
+    let after = index_files(&folder);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &before {
+        assert_ne!(bytes, &after[name], "{name} is encrypted again");
+    }
     // The handle keeps working (and writing) under the new key.
     let me = sfa.session_by_email("admin@example.jp").unwrap();
     me.add_company(&CompanyInput::named("株式会社鍵変更後"))
         .unwrap();
+    assert_eq!(me.search(&SearchRequest::new("鍵変更後")).unwrap().len(), 1);
     drop(me);
     drop(sfa);
     assert_eq!(plaintext_hits(&dir), Vec::<String>::new());
@@ -200,6 +233,11 @@ fn the_key_can_be_changed_by_the_only_handle() {
         Error::WrongKey
     ));
     let sfa = Sfa::open_encrypted(&path, "new key").unwrap();
+    assert_eq!(
+        sfa.catch_up_search_index(&mut |_, _| {}).unwrap(),
+        0,
+        "the re-keyed index is read back, not rebuilt"
+    );
     let me = sfa.session_by_email("admin@example.jp").unwrap();
     assert_eq!(me.search(&SearchRequest::new("鍵変更後")).unwrap().len(), 1);
     // An unencrypted database has no key to change.
@@ -213,6 +251,37 @@ fn the_key_can_be_changed_by_the_only_handle() {
             .field(),
         "key"
     );
+}
+
+/// A damaged index file is noticed on opening: the index starts over from the database
+/// and answers as before.
+#[test]
+fn a_damaged_encrypted_index_is_rebuilt_from_the_database() {
+    let dir = scratch("damaged-index");
+    let path = dir.join("ledger.sqlite");
+    let sfa = Sfa::open_encrypted(&path, "a key").unwrap();
+    write_secrets(&sfa);
+    let me = sfa.session_by_email("admin@example.jp").unwrap();
+    assert_eq!(me.search(&SearchRequest::new(EMAIL)).unwrap().len(), 1);
+    drop(me);
+    drop(sfa);
+    let folder = dir.join("ledger.sqlite.search");
+    let (name, mut bytes) = index_files(&folder)
+        .into_iter()
+        .max_by_key(|(_, b)| b.len())
+        .unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(folder.join(&name), bytes).unwrap();
+
+    let sfa = Sfa::open_encrypted(&path, "a key").unwrap();
+    let me = sfa.session_by_email("admin@example.jp").unwrap();
+    let hit = &me.search(&SearchRequest::new(EMAIL)).unwrap()[0];
+    assert_eq!(hit.display_name, "秘密 太郎");
+    assert!(sfa.check_search_index().unwrap().is_consistent());
+    drop(me);
+    drop(sfa);
+    assert_eq!(plaintext_hits(&dir), Vec::<String>::new());
 }
 
 /// Each handle of an encrypted database keeps its own index in memory; each follows

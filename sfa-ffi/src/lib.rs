@@ -68,7 +68,7 @@ impl Sfa {
     }
 
     /// Opens (creating when missing) a database file encrypted at rest with `key`
-    /// (SQLCipher; its search index stays in memory). A wrong key is
+    /// (SQLCipher; its search index's files are encrypted too). A wrong key is
     /// `SfaError::WrongKey`; a library built without the cargo feature `encryption`
     /// answers `Storage`.
     #[uniffi::constructor]

@@ -15,6 +15,8 @@
 //! leaves the cursor behind, so the changes are applied again; an index that belongs
 //! to another database, is missing, damaged or from another analyser version is
 //! rebuilt from the database.
+#[cfg(feature = "encryption")]
+pub(crate) mod encrypted_dir;
 mod feed;
 mod fields;
 mod indexer;
@@ -185,8 +187,8 @@ pub struct SearchIndex {
     /// anew.
     live: RwLock<Arc<Live>>,
     fields: Fields,
-    /// Where it lives (`None`: in memory).
-    dir: Option<PathBuf>,
+    /// Where it lives.
+    place: Place,
     /// This index's id among the change log's cursors.
     id: String,
     /// The change-log seq the reader's view reflects, as far as this handle knows
@@ -198,6 +200,23 @@ pub struct SearchIndex {
     indexer: indexer::Indexer,
 }
 
+/// Where an index lives.
+#[derive(Debug)]
+enum Place {
+    /// In memory only.
+    Memory,
+    /// In a folder, as tantivy's files.
+    Dir(PathBuf),
+    /// In a folder, encrypted, read through memory (see [`encrypted_dir`]).
+    #[cfg(feature = "encryption")]
+    Encrypted {
+        folder: PathBuf,
+        dir: Mutex<encrypted_dir::EncryptedDir>,
+        /// This handle's claim on the folder, held while it lives.
+        _claim: std::fs::File,
+    },
+}
+
 /// A tantivy index and its reader.
 struct Live {
     index: Index,
@@ -207,7 +226,7 @@ struct Live {
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("dir", &self.dir)
+            .field("place", &self.place)
             .finish_non_exhaustive()
     }
 }
@@ -255,9 +274,74 @@ impl SearchIndex {
         Ok(SearchIndex::assemble(
             live,
             fields,
-            Some(dir.to_path_buf()),
+            Place::Dir(dir.to_path_buf()),
             id,
         ))
+    }
+
+    /// Opens the encrypted index in `folder` (see [`encrypted_dir`]), reading it into
+    /// memory with `key`; an index that does not read (new, damaged, another key, from
+    /// another schema) starts empty and the first catch-up rebuilds it. One handle at a
+    /// time keeps the folder (the first to open it, in any process); another handle
+    /// opened meanwhile gets an index in memory only, built by its first catch-up.
+    #[cfg(feature = "encryption")]
+    pub(crate) fn open_encrypted_dir(
+        folder: &Path,
+        key: encrypted_dir::IndexKey,
+    ) -> Result<SearchIndex> {
+        use encrypted_dir::EncryptedDir;
+        let Some(claim) = encrypted_dir::claim(folder)? else {
+            return SearchIndex::open_in_memory();
+        };
+        let (schema, fields) = Fields::schema();
+        let usable = |schema: &tantivy::schema::Schema| {
+            let dir = EncryptedDir::load(folder, key.clone()).ok()?;
+            let index = Index::open(dir.clone()).ok()?;
+            if index.schema() != *schema {
+                return None;
+            }
+            Some((Live::new(index).ok()?, dir))
+        };
+        let (live, dir) = match usable(&schema) {
+            Some(found) => found,
+            None => {
+                let _lock = lock_dir(folder)?;
+                match usable(&schema) {
+                    Some(found) => found,
+                    None => {
+                        let dir = encrypted_dir::fresh(folder, key)?;
+                        let index =
+                            Index::create(dir.clone(), schema, tantivy::IndexSettings::default())?;
+                        (Live::new(index)?, dir)
+                    }
+                }
+            }
+        };
+        let id = feed::read_commit(&live.index)
+            .map(|c| c.index_id)
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let place = Place::Encrypted {
+            folder: folder.to_path_buf(),
+            dir: Mutex::new(dir),
+            _claim: claim,
+        };
+        Ok(SearchIndex::assemble(live, fields, place, id))
+    }
+
+    /// Encrypts the index's files with a new key (kept in `store`) after the
+    /// database's key changed; nothing to do for an index that is not encrypted.
+    pub(crate) fn rekey(&self, store: &dyn Store) -> Result<()> {
+        #[cfg(feature = "encryption")]
+        if let Place::Encrypted { dir, .. } = &self.place {
+            // No catch-up writes files meanwhile.
+            let _feed = self.feed.lock().unwrap_or_else(PoisonError::into_inner);
+            let key = encrypted_dir::new_key(store)?;
+            dir.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .rekey(key)?;
+        }
+        let _ = store;
+        Ok(())
     }
 
     /// An index in memory (for in-memory databases, encrypted ones and other stores);
@@ -266,14 +350,14 @@ impl SearchIndex {
         let (schema, fields) = Fields::schema();
         let live = Live::new(Index::create_in_ram(schema))?;
         let id = uuid::Uuid::now_v7().to_string();
-        Ok(SearchIndex::assemble(live, fields, None, id))
+        Ok(SearchIndex::assemble(live, fields, Place::Memory, id))
     }
 
-    fn assemble(live: Live, fields: Fields, dir: Option<PathBuf>, id: String) -> SearchIndex {
+    fn assemble(live: Live, fields: Fields, place: Place, id: String) -> SearchIndex {
         SearchIndex {
             live: RwLock::new(Arc::new(live)),
             fields,
-            dir,
+            place,
             id,
             seen: AtomicI64::new(-1),
             feed: Mutex::new(feed::Reported::default()),
@@ -289,12 +373,24 @@ impl SearchIndex {
     /// Replaces the index with an empty one (in place of a damaged one).
     fn make_anew(&self) -> Result<()> {
         let (schema, _) = Fields::schema();
-        let index = match &self.dir {
-            Some(dir) => {
+        let index = match &self.place {
+            Place::Dir(dir) => {
                 let _lock = lock_dir(dir)?;
                 fresh_dir(dir, schema)?
             }
-            None => Index::create_in_ram(schema),
+            Place::Memory => Index::create_in_ram(schema),
+            #[cfg(feature = "encryption")]
+            Place::Encrypted {
+                folder,
+                dir: current,
+                ..
+            } => {
+                let _lock = lock_dir(folder)?;
+                let mut current = current.lock().unwrap_or_else(PoisonError::into_inner);
+                let dir = encrypted_dir::fresh(folder, current.key())?;
+                *current = dir.clone();
+                Index::create(dir, schema, tantivy::IndexSettings::default())?
+            }
         };
         let live = Live::new(index)?;
         *self.live.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(live);

@@ -30,9 +30,11 @@ impl std::fmt::Debug for Sfa {
 impl Sfa {
     /// Changes the key the database is encrypted with, if its store has one (the
     /// SQLite store with the `encryption` feature); other stores refuse with a
-    /// validation error.
+    /// validation error. The search index's files are encrypted again with a new key
+    /// too.
     pub fn change_key(&self, new_key: &str) -> Result<()> {
-        self.store.change_key(new_key)
+        self.store.change_key(new_key)?;
+        self.search.rekey(self.store.as_ref())
     }
 
     /// Runs the workflows on any storage implementation (the PostgreSQL store, or one

@@ -170,8 +170,8 @@ class Sfa:
     def open(path: str, key: Optional[str] = None) -> Sfa:
         """Opens (creating when missing) the database file, with its search index beside it.
 
-        With `key`, the file is encrypted at rest (SQLCipher) and the search index stays in
-        memory; a wrong key raises WrongKeyError, and a library built without the
+        With `key`, the file is encrypted at rest (SQLCipher) and so are the search index's
+        files; a wrong key raises WrongKeyError, and a library built without the
         `encryption` feature raises DatabaseError.
         """
         if key is not None:

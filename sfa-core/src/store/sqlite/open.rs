@@ -23,17 +23,20 @@ impl Sfa {
     }
 
     /// Opens (creating when missing) a database file encrypted at rest with `key`
-    /// (SQLCipher: AES-256, the key stretched with PBKDF2). The search index of an
-    /// encrypted database is kept in memory only, never on disk: the first search
-    /// builds it from the database (call [`Sfa::catch_up_search_index`] after opening
-    /// to build it in the background with progress). A wrong key is
-    /// [`crate::Error::WrongKey`]; a build without the cargo feature `encryption`
-    /// answers [`crate::Error::EncryptionUnavailable`].
+    /// (SQLCipher: AES-256, the key stretched with PBKDF2), and its search index beside
+    /// it (`<path>.search/`), whose files are encrypted too (with a random key the
+    /// database holds; see [`crate::search`]) and read into memory: reopening reads the
+    /// index back rather than rebuilding it. The index is never on disk in plaintext.
+    /// A wrong key is [`crate::Error::WrongKey`]; a build without the cargo feature
+    /// `encryption` answers [`crate::Error::EncryptionUnavailable`].
     pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<Sfa> {
         #[cfg(feature = "encryption")]
         {
+            let path = path.as_ref();
             let store: Arc<dyn Store> = Arc::new(SqliteStore::open_encrypted(path, key)?);
-            Sfa::with_store_and_index(store, SearchIndex::open_in_memory()?, false)
+            let index_key = crate::search::encrypted_dir::key_of(store.as_ref())?;
+            let index = SearchIndex::open_encrypted_dir(&index_dir_for(path), index_key)?;
+            Sfa::with_store_and_index(store, index, false)
         }
         #[cfg(not(feature = "encryption"))]
         {

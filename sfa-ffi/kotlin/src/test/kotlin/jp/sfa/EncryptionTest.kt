@@ -4,6 +4,7 @@ import kotlin.test.Test
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
+import kotlin.test.assertTrue
 
 /** Encryption at rest through the bindings (the test library is built with `encryption`). */
 class EncryptionTest {
@@ -23,7 +24,8 @@ class EncryptionTest {
         val again = Sfa.openEncrypted(path, "新しい鍵")
         val me = again.session(admin.id)
         assertEquals("株式会社秘密製作所", me.search(SearchRequest(text = "秘密", scope = SearchScope.ALL)).single().displayName)
-        val bytes = dir.listFiles()!!.filter { it.isFile }.map { it.readBytes() }
+        val bytes = dir.walkTopDown().filter { it.isFile }.map { it.readBytes() }.toList()
+        assertTrue(dir.resolve("ledger.sqlite.search").listFiles()!!.isNotEmpty(), "the index is on disk, encrypted")
         val needle = "株式会社秘密製作所".toByteArray()
         assertFalse(bytes.any { b -> (0..b.size - needle.size).any { i -> needle.indices.all { b[i + it] == needle[it] } } })
         again.destroy()
