@@ -116,7 +116,11 @@ fn main() {
     );
     for (name, a, b) in [
         ("import (CSV, then index)", plain.import, enc.import),
-        ("open (encrypted: reads the index back)", plain.open, enc.open),
+        (
+            "open (encrypted: reads the index back)",
+            plain.open,
+            enc.open,
+        ),
         (
             "first search after reopening",
             plain.first_search,

@@ -38,15 +38,57 @@ pub fn fresh_database() -> sfa_core::Sfa {
 /// This process's peak resident memory (VmHWM, Linux), for the benchmarks' reports:
 /// "412 MB", or "unknown" elsewhere.
 pub fn peak_memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or_else(|| "unknown".into(), |kb| format!("{} MB", kb / 1024))
+    status_kb("VmHWM").map_or_else(|| "unknown".into(), |kb| format!("{} MB", kb / 1024))
+}
+
+/// A field of `/proc/self/status` in kB (Linux).
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Follows this process's resident memory split in two while it lives (sampled every
+/// 10 ms): anonymous memory (heap, stacks: what a phone must find room for) and
+/// file-backed pages (the index files tantivy maps, which the kernel can drop and read
+/// again). VmHWM counts both at their common peak.
+pub struct MemoryWatch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<(u64, u64)>>,
+}
+
+impl MemoryWatch {
+    /// Starts sampling.
+    pub fn start() -> MemoryWatch {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let (mut anon, mut file) = (0, 0);
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                anon = anon.max(status_kb("RssAnon").unwrap_or(0));
+                file = file.max(status_kb("RssFile").unwrap_or(0));
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            (anon, file)
+        });
+        MemoryWatch {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops and reports the peaks: "anonymous 212 MB, file-backed 80 MB".
+    pub fn finish(mut self) -> String {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok((anon, file))) if anon > 0 => format!(
+                "anonymous {} MB, file-backed {} MB",
+                anon / 1024,
+                file / 1024
+            ),
+            _ => "unknown".into(),
+        }
+    }
 }
 
 /// Removes a test's scratch directory. The search index's background merges may

@@ -33,7 +33,7 @@ use crate::store::{IndexChange, ReadTx, Store, walk_companies, walk_persons};
 
 /// Bumped whenever the analyser or schema changes: an index written by another version
 /// is rebuilt from the database.
-pub(super) const ANALYZER_VERSION: &str = "sfa-search-3";
+pub(super) const ANALYZER_VERSION: &str = "sfa-search-4";
 
 /// How many changes are read per round while catching up.
 const CATCH_UP_BATCH: u32 = 2000;

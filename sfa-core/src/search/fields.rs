@@ -1,12 +1,15 @@
-//! The index schema and how records become documents. Every text field is
-//! pre-tokenised by [`super::text`], so indexing and querying share one analyser and
-//! no tantivy tokenizer is registered.
+//! The index schema and how records become documents. A document carries its
+//! records' text as it is; the searchable fields are cut into tokens by the two
+//! tokenizers registered here ([`register_tokenizers`]), built on [`super::text`] as
+//! the queries are, so indexing and querying share one analyser. Tokens are made on
+//! tantivy's indexing thread: a document waiting in its queue (up to 10,000 of them
+//! during a rebuild) weighs its text, not its tokens (about 14 KB).
 
-use tantivy::TantivyDocument;
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::tokenizer::{PreTokenizedStream, PreTokenizedString, TextAnalyzer, Token, Tokenizer};
+use tantivy::{Index, TantivyDocument};
 
 use super::text::{Piece, START, bigram, normalize, pieces, unigram, whole_key};
 use crate::model::{Company, Person};
@@ -85,19 +88,6 @@ impl DocBuilder {
         self.doc.add_text(field, text);
     }
 
-    fn tokens(&mut self, field: Field, tokens: Vec<Token>) {
-        for t in &tokens {
-            self.feed(field, &format!("{}:{}", t.position, t.text));
-        }
-        self.doc.add_pre_tokenized_text(
-            field,
-            PreTokenizedString {
-                text: String::new(),
-                tokens,
-            },
-        );
-    }
-
     /// The document with its fingerprint, and the fingerprint.
     fn finish(mut self, digest_field: Field) -> (TantivyDocument, String) {
         let digest = format!("{:016x}", self.digest);
@@ -109,11 +99,14 @@ impl DocBuilder {
 impl Fields {
     pub(crate) fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let grams = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
+        let tokenized = |tokenizer| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+        };
+        let grams = tokenized(GRAMS);
         let fields = Fields {
             key: b.add_text_field("key", STRING | STORED),
             kind: b.add_text_field("kind", STRING),
@@ -123,7 +116,7 @@ impl Fields {
             reading: b.add_text_field("reading", grams.clone()),
             org: b.add_text_field("org", grams.clone()),
             detail: b.add_text_field("detail", grams.clone()),
-            latin: b.add_text_field("latin", grams),
+            latin: b.add_text_field("latin", tokenized(LATIN)),
             phone: b.add_text_field("phone", STRING),
             digest: b.add_text_field("digest", STRING | STORED),
             tiebreak: b.add_u64_field(TIEBREAK, FAST),
@@ -228,68 +221,17 @@ impl Fields {
         doc
     }
 
-    /// Unigrams and bigrams of Japanese runs, whole Latin words, a start marker for the
-    /// first gram and a whole-value key, all with positions for phrase matching.
+    /// A value for the [`GRAMS`] tokenizer.
     fn add_grams(&self, doc: &mut DocBuilder, field: Field, value: &str) {
-        let normalized = normalize(value);
-        let mut tokens = Vec::new();
-        let mut position = 0;
-        for (n, piece) in pieces(&normalized).iter().enumerate() {
-            match piece {
-                Piece::Ja(run) => {
-                    if n == 0 {
-                        let first = if run.len() > 1 {
-                            bigram(run, 0)
-                        } else {
-                            unigram(run, 0)
-                        };
-                        push(&mut tokens, format!("{START}{first}"), position);
-                    }
-                    for i in 0..run.len() {
-                        push(&mut tokens, unigram(run, i), position + i);
-                        if i + 1 < run.len() {
-                            push(&mut tokens, bigram(run, i), position + i);
-                        }
-                    }
-                    position += run.len() + 1;
-                }
-                Piece::Word(w) => {
-                    push(&mut tokens, w.clone(), position);
-                    // An address number `4-2-1` is found by its leading parts too
-                    // (`4-2`, `4`): 北1条西4 finds 北一条西4-2-1.
-                    if w.starts_with(|c: char| c.is_ascii_digit()) {
-                        for (i, _) in w.match_indices('-') {
-                            push(&mut tokens, w[..i].to_string(), position);
-                        }
-                    }
-                    if n == 0 {
-                        push(&mut tokens, format!("{START}{w}"), position);
-                    }
-                    position += 2;
-                }
-            }
-        }
-        push(&mut tokens, whole_key(&normalized), position);
-        doc.tokens(field, tokens);
+        doc.text(field, value);
     }
 
-    /// Every suffix (of at least two letters) of every Latin word.
+    /// Values for the [`LATIN`] tokenizer, as one text (its words' positions run on
+    /// across the values). A text without Latin words makes no tokens, as if absent.
     fn add_latin<'a>(&self, doc: &mut DocBuilder, values: impl Iterator<Item = &'a str>) {
-        let mut tokens = Vec::new();
-        for value in values {
-            for piece in pieces(&normalize(value)) {
-                if let Piece::Word(w) = piece {
-                    let position = tokens.len();
-                    for (start, _) in w.char_indices() {
-                        if w.len() - start >= 2 || start == 0 {
-                            push(&mut tokens, w[start..].to_string(), position);
-                        }
-                    }
-                }
-            }
-        }
-        if !tokens.is_empty() {
-            doc.tokens(self.latin, tokens);
+        let joined = values.collect::<Vec<_>>().join(LATIN_VALUES);
+        if !joined.is_empty() {
+            doc.text(self.latin, &joined);
         }
     }
 
@@ -328,6 +270,107 @@ pub(crate) fn whole_number_forms(e164: &str) -> Vec<String> {
 fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.split(['/', '?', '#', ':']).next().unwrap_or(rest)
+}
+
+/// The tokenizer of the name, reading, org and detail fields ([`gram_tokens`]).
+pub(crate) const GRAMS: &str = "sfa_grams";
+/// The tokenizer of the latin field ([`latin_tokens`]).
+pub(crate) const LATIN: &str = "sfa_latin";
+/// Separates the values of the latin field's one text.
+const LATIN_VALUES: &str = "\u{1F}";
+
+/// Registers [`GRAMS`] and [`LATIN`] with an index: needed before it is written to
+/// (its schema names them).
+pub(crate) fn register_tokenizers(index: &Index) {
+    index
+        .tokenizers()
+        .register(GRAMS, TextAnalyzer::from(Analyser(gram_tokens)));
+    index
+        .tokenizers()
+        .register(LATIN, TextAnalyzer::from(Analyser(latin_tokens)));
+}
+
+/// A tantivy tokenizer from a function of the text.
+#[derive(Clone)]
+struct Analyser<F>(F);
+
+impl<F: Fn(&str) -> Vec<Token> + Clone + Send + Sync + 'static> Tokenizer for Analyser<F> {
+    type TokenStream<'a> = PreTokenizedStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PreTokenizedStream {
+        PreTokenizedStream::from(PreTokenizedString {
+            text: String::new(),
+            tokens: (self.0)(text),
+        })
+    }
+}
+
+/// Unigrams and bigrams of Japanese runs, whole Latin words, a start marker for the
+/// first gram and a whole-value key, all with positions for phrase matching.
+pub(crate) fn gram_tokens(value: &str) -> Vec<Token> {
+    let normalized = normalize(value);
+    let mut tokens = Vec::new();
+    let mut position = 0;
+    for (n, piece) in pieces(&normalized).iter().enumerate() {
+        match piece {
+            Piece::Ja(run) => {
+                if n == 0 {
+                    let first = if run.len() > 1 {
+                        bigram(run, 0)
+                    } else {
+                        unigram(run, 0)
+                    };
+                    push(&mut tokens, format!("{START}{first}"), position);
+                }
+                for i in 0..run.len() {
+                    push(&mut tokens, unigram(run, i), position + i);
+                    if i + 1 < run.len() {
+                        push(&mut tokens, bigram(run, i), position + i);
+                    }
+                }
+                position += run.len() + 1;
+            }
+            Piece::Word(w) => {
+                push(&mut tokens, w.clone(), position);
+                // An address number `4-2-1` is found by its leading parts too
+                // (`4-2`, `4`): 北1条西4 finds 北一条西4-2-1.
+                if w.starts_with(|c: char| c.is_ascii_digit()) {
+                    for (i, _) in w.match_indices('-') {
+                        push(&mut tokens, w[..i].to_string(), position);
+                    }
+                }
+                if n == 0 {
+                    push(&mut tokens, format!("{START}{w}"), position);
+                }
+                position += 2;
+            }
+        }
+    }
+    push(&mut tokens, whole_key(&normalized), position);
+    tokens
+}
+
+/// Every suffix (of at least two letters) of every Latin word of the values (joined
+/// by [`LATIN_VALUES`]), each word at the position of its first suffix.
+fn latin_tokens(joined: &str) -> Vec<Token> {
+    let words: Vec<String> = joined
+        .split(LATIN_VALUES)
+        .flat_map(|value| pieces(&normalize(value)))
+        .filter_map(|piece| match piece {
+            Piece::Word(w) => Some(w),
+            Piece::Ja(_) => None,
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for w in words {
+        let position = tokens.len();
+        for (start, _) in w.char_indices() {
+            if w.len() - start >= 2 || start == 0 {
+                push(&mut tokens, w[start..].to_string(), position);
+            }
+        }
+    }
+    tokens
 }
 
 fn push(tokens: &mut Vec<Token>, text: String, position: usize) {

@@ -652,6 +652,7 @@ fn check_request(request: &SearchRequest) -> Result<()> {
 
 impl Live {
     fn new(index: Index) -> Result<Live> {
+        fields::register_tokenizers(&index);
         // Reloaded explicitly after each catch-up (and before each check).
         let reader = index
             .reader_builder()
