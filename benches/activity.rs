@@ -131,7 +131,7 @@ fn main() {
                 "both paths count the same"
             );
         }
-        deals = board.members.iter().map(|m| m.open_deal_count).sum::<u64>();
+        deals = board.members.iter().map(|m| m.open_deal_count).sum::<i64>();
     }
     println!(
         "team board, 50 members ({BOARD_CALLS} calls; {deals} open deals of {} on the board):",
@@ -225,7 +225,7 @@ fn baseline_board(
     conn: &Connection,
     members: &[UserId],
     now: sfa_core::Timestamp,
-) -> Vec<(u64, (u64, u64))> {
+) -> Vec<(i64, (i64, i64))> {
     let mut deals = conn
         .prepare_cached(
             "SELECT amount, stage_id, confidence_id FROM deals WHERE owner_id = ? AND status = 'open'",
@@ -253,7 +253,7 @@ fn baseline_board(
         .iter()
         .map(|m| {
             let id = m.to_string();
-            let mut count = 0u64;
+            let mut count = 0i64;
             let mut total = sfa_core::Decimal::ZERO;
             let rows = deals
                 .query_map([&id], |r| r.get::<_, Option<String>>(0))
@@ -271,7 +271,7 @@ fn baseline_board(
             let t: (i64, i64) = tasks
                 .query_row(params![id, today], |r| Ok((r.get(0)?, r.get(1)?)))
                 .expect("tasks");
-            (count, (t.0 as u64, t.1 as u64))
+            (count, (t.0, t.1))
         })
         .collect()
 }

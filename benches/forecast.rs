@@ -561,12 +561,12 @@ fn compare(rows: &[ForecastRow], exact: &serde_json::Value) -> usize {
         let g = &map[&key];
         assert_eq!(
             r.deal_count,
-            g["deal_count"].as_u64().expect("count"),
+            g["deal_count"].as_i64().expect("count"),
             "{key}"
         );
         assert_eq!(
             r.won_count,
-            g["won_count"].as_u64().expect("count"),
+            g["won_count"].as_i64().expect("count"),
             "{key}"
         );
         assert_eq!(r.pipeline, dec(&g["pipeline"]), "{key} pipeline");

@@ -74,8 +74,8 @@ struct Options {
     to: Option<NaiveDate>,
     by: Vec<Dimension>,
     report: String,
-    trials: u32,
-    seed: u64,
+    trials: i32,
+    seed: i64,
     confidences: Vec<(String, i32)>,
     stages: Vec<(String, i32)>,
     campaigns: Vec<(String, Decimal)>,
@@ -196,8 +196,10 @@ fn parse_args(args: Vec<String>) -> Result<Options, Failure> {
             }
             "--seed" => {
                 let v = value()?;
+                // A whole number from 0 to 2^64 - 1, passed on as its 64 bits.
                 o.seed = v
-                    .parse()
+                    .parse::<u64>()
+                    .map(|n| n as i64)
                     .map_err(|_| format!("--seed: {v:?} is not a whole number"))?;
             }
             "--confidence" | "--stage" => {

@@ -113,7 +113,8 @@ pub fn search_call(data: &[u8]) {
         _ => SearchScope::All,
     };
     // Whole-range values, with small ones (the usual) as likely as huge ones.
-    let size = |raw: u32, small: bool| if small { raw % 50 } else { raw };
+    // Any bit pattern, negative ones included.
+    let size = |raw: u32, small: bool| if small { (raw % 50) as i32 } else { raw as i32 };
     let limit = size(u32_at(1), head[9] & 1 == 0);
     let offset = size(u32_at(5), head[9] & 2 == 0);
     let mut text = String::from_utf8_lossy(text).into_owned();
@@ -129,7 +130,7 @@ pub fn search_call(data: &[u8]) {
         offset,
     };
     match search_session().search(&request) {
-        Ok(hits) => assert!(hits.len() <= limit as usize),
+        Ok(hits) => assert!(usize::try_from(limit).is_ok_and(|limit| hits.len() <= limit)),
         Err(sfa_core::Error::Validation(v)) => {
             assert_eq!(v.entity, sfa_core::Entity::SearchRequest)
         }

@@ -111,7 +111,7 @@ fn a_file_with_bad_rows_imports_nothing_unless_skipping_is_asked_for() {
 
     let report = me.import_persons_csv(PERSONS_BAD_ROWS, &skip()).unwrap();
     assert_eq!(report.imported, 2);
-    let skipped: Vec<(u64, Option<&'static str>)> = report
+    let skipped: Vec<(i64, Option<&'static str>)> = report
         .skipped
         .iter()
         .map(|r| match &r.problem {
@@ -363,7 +363,7 @@ fn import_size_limits_stop_the_whole_import_with_the_line() {
     let mut many = String::from("会社名,メモ\n株式会社先頭,\n");
     many.push_str(&",\n".repeat(MAX_IMPORT_ROWS as usize));
     let (line, why) = import_error(many.as_bytes(), &skip());
-    assert_eq!(line, MAX_IMPORT_ROWS + 2);
+    assert_eq!(line, MAX_IMPORT_ROWS as i64 + 2);
     assert!(why.contains("more than 1000000 rows"), "{why}");
     assert!(
         me.list_companies(&PageRequest::default())
@@ -374,7 +374,7 @@ fn import_size_limits_stop_the_whole_import_with_the_line() {
 }
 
 /// The line of the first error in an import of `csv` (as bytes).
-fn error_line(me: &Session, csv: &[u8]) -> (u64, String) {
+fn error_line(me: &Session, csv: &[u8]) -> (i64, String) {
     let err = me
         .import_companies_csv(csv, &ImportOptions::default())
         .unwrap_err();

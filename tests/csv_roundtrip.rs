@@ -324,7 +324,7 @@ fn masters_and_users_csv_follow_the_apis_rules() {
         )
         .unwrap();
     assert_eq!(report.imported, 3);
-    let refused: Vec<(u64, &str)> = report
+    let refused: Vec<(i64, &str)> = report
         .skipped
         .iter()
         .map(|r| {

@@ -606,20 +606,21 @@ fn hostile_search_requests_are_refused_with_typed_errors() {
         assert_eq!(v.entity, sfa_core::Entity::SearchRequest);
         v.field()
     };
-    assert_eq!(
-        field(SearchRequest {
-            offset: 1 << 31,
+    // Signed for the bindings (Kotlin's Int): negative values are refused too.
+    for offset in [sfa_core::search::MAX_OFFSET + 1, -1, i32::MIN] {
+        let request = SearchRequest {
+            offset,
             ..SearchRequest::new("山田")
-        }),
-        "offset"
-    );
-    assert_eq!(
-        field(SearchRequest {
-            limit: u32::MAX,
+        };
+        assert_eq!(field(request), "offset");
+    }
+    for limit in [i32::MAX, 0, -1, i32::MIN] {
+        let request = SearchRequest {
+            limit,
             ..SearchRequest::new("山田")
-        }),
-        "limit"
-    );
+        };
+        assert_eq!(field(request), "limit");
+    }
     assert_eq!(
         field(SearchRequest::new("山田製作所 ".repeat(100_000))),
         "text"

@@ -360,11 +360,11 @@ impl Reason {
 
     /// The limit the value broke, for the reasons that have one: characters for
     /// `too_long`, decimal places for `too_precise`, bytes for `too_big`.
-    pub fn limit(&self) -> Option<u64> {
+    pub fn limit(&self) -> Option<i64> {
         match self {
-            Reason::TooLong { max_chars } => u64::try_from(*max_chars).ok(),
-            Reason::TooPrecise { max_places } => Some(u64::from(*max_places)),
-            Reason::TooBig { max_bytes } => u64::try_from(*max_bytes).ok(),
+            Reason::TooLong { max_chars } => i64::try_from(*max_chars).ok(),
+            Reason::TooPrecise { max_places } => Some(i64::from(*max_places)),
+            Reason::TooBig { max_bytes } => i64::try_from(*max_bytes).ok(),
             _ => None,
         }
     }
@@ -447,7 +447,7 @@ pub struct RefusedField {
     pub code: String,
     /// The limit broken (characters, decimal places or bytes), when the reason has one.
     #[serde(default)]
-    pub limit: Option<u64>,
+    pub limit: Option<i64>,
     /// Why, in English words.
     pub reason: String,
 }
@@ -573,7 +573,7 @@ impl fmt::Display for RowProblem {
 #[error("line {line}: {problem}")]
 pub struct RowError {
     /// The line the row starts on, counting the header as line 1.
-    pub line: u64,
+    pub line: i64,
     /// What was wrong.
     pub problem: RowProblem,
 }
@@ -624,7 +624,7 @@ mod tests {
                 .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')),
             "codes are snake_case: {codes:?}"
         );
-        let limits: Vec<(&str, u64)> = all
+        let limits: Vec<(&str, i64)> = all
             .iter()
             .filter_map(|r| Some((r.code(), r.limit()?)))
             .collect();

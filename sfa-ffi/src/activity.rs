@@ -136,8 +136,8 @@ session_calls! {
     }
 
     /// Marks notifications delivered; returns how many were newly marked.
-    pub fn mark_delivered(&self, ids: Vec<NotificationId>) -> Result<u64, SfaError> {
-        Ok(self.inner.mark_delivered(&ids)?)
+    pub fn mark_delivered(&self, ids: Vec<NotificationId>) -> Result<i64, SfaError> {
+        Ok(crate::count(self.inner.mark_delivered(&ids)?))
     }
 
     /// A user's agenda for local days: planned interactions and open tasks.

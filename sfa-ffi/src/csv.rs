@@ -41,7 +41,7 @@ impl Read for ProgressReader<'_> {
             && self.reported != self.read
         {
             self.reported = self.read;
-            progress.on_progress(self.read as u64, total as u64);
+            progress.on_progress(crate::count(self.read as u64), crate::count(total as u64));
         }
         Ok(n)
     }

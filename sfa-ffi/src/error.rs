@@ -19,7 +19,7 @@ pub enum SfaError {
         /// Every refused field, in field order.
         errors: Vec<sfa_core::RefusedField>,
         /// The CSV line of an import's refused row.
-        line: Option<u64>,
+        line: Option<i64>,
         /// The whole message (every refused field).
         description: String,
     },
@@ -143,7 +143,7 @@ impl From<Error> for SfaError {
     }
 }
 
-fn validation(v: &sfa_core::ValidationError, line: Option<u64>, description: String) -> SfaError {
+fn validation(v: &sfa_core::ValidationError, line: Option<i64>, description: String) -> SfaError {
     SfaError::Validation {
         entity: v.entity.to_string(),
         field: v.field().to_string(),

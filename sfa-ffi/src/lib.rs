@@ -48,7 +48,17 @@ uniffi::setup_scaffolding!();
 pub trait Progress: Send + Sync {
     /// `done` of `total` units processed (records for an index rebuild, bytes read
     /// for an import).
-    fn on_progress(&self, done: u64, total: u64);
+    fn on_progress(&self, done: i64, total: i64);
+}
+
+/// A count as the bindings carry it (signed: `Long` in Kotlin, `Int64` in Swift).
+pub(crate) fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Passes the core's progress on to the app's [`Progress`].
+fn reporting(progress: &dyn Progress) -> impl FnMut(u64, u64) + '_ {
+    |done, total| progress.on_progress(count(done), count(total))
 }
 
 /// An open database. Safe to call from several threads.
@@ -122,10 +132,9 @@ sfa_calls! {
 
     /// Indexes every company and person again, reporting progress; returns how many
     /// records were queued.
-    pub fn rebuild_search_index(&self, progress: Box<dyn Progress>) -> Result<u64, SfaError> {
-        Ok(self
-            .inner
-            .rebuild_search_index(&mut |done, total| progress.on_progress(done, total))?)
+    pub fn rebuild_search_index(&self, progress: Box<dyn Progress>) -> Result<i64, SfaError> {
+        let done = self.inner.rebuild_search_index(&mut reporting(&*progress))?;
+        Ok(count(done))
     }
 
     /// Every stored record that today's rules refuse (written by an older version or
@@ -135,15 +144,14 @@ sfa_calls! {
     }
 
     /// How many changes the search index has not applied yet.
-    pub fn pending_search_changes(&self) -> Result<u64, SfaError> {
-        Ok(self.inner.pending_search_changes()?)
+    pub fn pending_search_changes(&self) -> Result<i64, SfaError> {
+        Ok(count(self.inner.pending_search_changes()?))
     }
 
     /// Applies the changes the search index has not applied yet, reporting progress.
-    pub fn catch_up_search_index(&self, progress: Box<dyn Progress>) -> Result<u64, SfaError> {
-        Ok(self
-            .inner
-            .catch_up_search_index(&mut |done, total| progress.on_progress(done, total))?)
+    pub fn catch_up_search_index(&self, progress: Box<dyn Progress>) -> Result<i64, SfaError> {
+        let done = self.inner.catch_up_search_index(&mut reporting(&*progress))?;
+        Ok(count(done))
     }
 }
 

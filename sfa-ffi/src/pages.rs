@@ -38,18 +38,18 @@ pages! {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ImportReport {
     /// Records stored (deals for a deals import, rows otherwise).
-    pub imported: u64,
+    pub imported: i64,
     /// Rows skipped because they were bad (only with `skip_bad_rows`), in file order.
     pub skipped: Vec<SkippedRow>,
     /// Rows with every field blank, ignored.
-    pub blank_rows: u64,
+    pub blank_rows: i64,
 }
 
 /// A bad row an import skipped.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SkippedRow {
     /// The line it starts on (the header is line 1).
-    pub line: u64,
+    pub line: i64,
     /// What was wrong (field names and reasons, never values).
     pub description: String,
 }

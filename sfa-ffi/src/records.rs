@@ -513,7 +513,7 @@ pub struct ContactLinks {
 pub struct PageRequest {
     /// How many records at most (1 to [`MAX_PAGE_SIZE`]).
     #[uniffi(default = 50)]
-    pub limit: u32,
+    pub limit: i32,
     /// `next_cursor` of the previous page; `None` for the first page.
     #[uniffi(default)]
     pub cursor: Option<String>,
@@ -534,10 +534,10 @@ pub struct SearchRequest {
     pub include_archived: bool,
     /// How many hits at most (1 to [`MAX_LIMIT`]).
     #[uniffi(default = 20)]
-    pub limit: u32,
+    pub limit: i32,
     /// How many of the best hits to skip (for paging; at most [`MAX_OFFSET`]).
     #[uniffi(default)]
-    pub offset: u32,
+    pub offset: i32,
 }
 
 /// One search result.
@@ -1092,9 +1092,9 @@ pub struct ForecastRow {
     /// Campaign label.
     pub campaign: Option<String>,
     /// Open deals expected to close in the month.
-    pub deal_count: u64,
+    pub deal_count: i64,
     /// Deals won in the month.
-    pub won_count: u64,
+    pub won_count: i64,
     /// Sum of the open deals' amounts (unweighted pipeline).
     pub pipeline: Decimal,
     /// Sum of amount x probability over open deals with a probability.
@@ -1113,11 +1113,11 @@ pub struct ProductRow {
     /// Its category's label ([`NO_LABEL`] when unknown).
     pub category: String,
     /// Won deals (closed in the period) with a line for it.
-    pub won_count: u64,
+    pub won_count: i64,
     /// The amount of those lines.
     pub won: Decimal,
     /// Open deals with a line for it (any expected date).
-    pub active_count: u64,
+    pub active_count: i64,
     /// The amount of those lines.
     pub pipeline: Decimal,
 }
@@ -1128,11 +1128,11 @@ pub struct CategoryRow {
     /// Category label.
     pub category: String,
     /// Won deals with a line in the category (a deal counts once per category).
-    pub won_count: u64,
+    pub won_count: i64,
     /// The amount of those lines.
     pub won: Decimal,
     /// Open deals with a line in the category.
-    pub active_count: u64,
+    pub active_count: i64,
     /// The amount of those lines.
     pub pipeline: Decimal,
 }
@@ -1151,11 +1151,11 @@ pub struct CampaignRow {
     /// The amount of its open deals.
     pub pipeline: Decimal,
     /// Its open deals.
-    pub open_count: u64,
+    pub open_count: i64,
     /// Its won deals (in the period, if given).
-    pub won_count: u64,
+    pub won_count: i64,
     /// Its lost deals (in the period, if given).
-    pub lost_count: u64,
+    pub lost_count: i64,
 }
 
 /// A confidence level's stated percentage beside what happened.
@@ -1166,9 +1166,9 @@ pub struct CalibrationRow {
     /// Its percentage.
     pub stated_percentage: Option<i32>,
     /// Closed (won or lost) deals at this level.
-    pub closed_count: u64,
+    pub closed_count: i64,
     /// Of which won.
-    pub won_count: u64,
+    pub won_count: i64,
     /// won / closed x 100, none without closed deals (28 significant digits).
     pub observed_percentage: Option<Decimal>,
 }
@@ -1182,10 +1182,10 @@ pub struct RangeRequest {
     pub last_month: NaiveDate,
     /// How many trials (1 to 1,000,000; 10,000 is a good default).
     #[uniffi(default = 10_000)]
-    pub trials: u32,
+    pub trials: i32,
     /// The generator's seed: the same request gives the same range.
     #[uniffi(default = 1)]
-    pub seed: u64,
+    pub seed: i64,
 }
 
 /// The outcome of [`forecast_range`].
@@ -1202,9 +1202,9 @@ pub struct ForecastRange {
     /// 90th percentile.
     pub p90: Decimal,
     /// Trials run.
-    pub trials: u32,
+    pub trials: i32,
     /// Open deals drawn in each trial.
-    pub open_deals: u64,
+    pub open_deals: i64,
 }
 
 /// The editable fields of a team.
@@ -1245,7 +1245,7 @@ pub struct BoardRequest {
     pub team_id: TeamId,
     /// Days before and after now that interactions are shown for (1-31; default 7).
     #[uniffi(default)]
-    pub days: Option<u32>,
+    pub days: Option<i32>,
     /// Minutes east of UTC for "today" (overdue tasks); default +09:00.
     #[uniffi(default)]
     pub utc_offset_minutes: Option<i32>,
@@ -1259,7 +1259,7 @@ pub struct MemberBoard {
     /// Their name.
     pub name: String,
     /// Open deals they own.
-    pub open_deal_count: u64,
+    pub open_deal_count: i64,
     /// The sum of those deals' amounts.
     pub pipeline: Decimal,
     /// The sum of amount x probability (confidence, else stage default), exact.
@@ -1269,9 +1269,9 @@ pub struct MemberBoard {
     /// Interactions they took part in that started within the window behind, newest first (at most [`BOARD_LIST_LIMIT`]).
     pub recent: Vec<Interaction>,
     /// Their open tasks.
-    pub open_task_count: u64,
+    pub open_task_count: i64,
     /// Of which overdue (due before today).
-    pub overdue_task_count: u64,
+    pub overdue_task_count: i64,
     /// The overdue tasks, oldest due first (at most [`BOARD_LIST_LIMIT`]).
     pub overdue_tasks: Vec<Task>,
 }
@@ -1284,7 +1284,7 @@ pub struct TeamBoard {
     /// The instant the board was built for.
     pub as_of: Timestamp,
     /// The window, in days each side of `as_of`.
-    pub days: u32,
+    pub days: i32,
     /// One entry per member, in the team's order.
     pub members: Vec<MemberBoard>,
 }
@@ -1297,7 +1297,7 @@ pub struct BusinessCard {
     /// The image's format.
     pub media_type: ImageType,
     /// The image's size in bytes.
-    pub size_bytes: u64,
+    pub size_bytes: i64,
     /// Who types it in (入力担当): the uploader unless delegated.
     pub transcriber_id: UserId,
     /// Pending, transcribed or discarded.
@@ -1431,9 +1431,9 @@ pub struct SyncStatus {
     /// The device's client id (`None` until sync is enabled).
     pub client_id: Option<String>,
     /// Calls waiting to be pushed.
-    pub pending: u64,
+    pub pending: i64,
     /// Refused calls kept for the user to resolve.
-    pub rejections: u64,
+    pub rejections: i64,
     /// The seq of the last server change applied.
     pub cursor: i64,
     /// When a push answer was last applied.
@@ -1446,29 +1446,29 @@ pub struct SyncStatus {
 #[uniffi::remote(Record)]
 pub struct PushReport {
     /// Calls the server applied.
-    pub applied: u64,
+    pub applied: i64,
     /// Calls the server refused, and calls refused with them because they changed the same records.
-    pub rejected: u64,
+    pub rejected: i64,
 }
 
 /// What applying a pull answer did.
 #[uniffi::remote(Record)]
 pub struct PullReport {
     /// Records stored or removed.
-    pub applied: u64,
+    pub applied: i64,
     /// Changes still on the server after this page (0: up to date).
-    pub remaining: u64,
+    pub remaining: i64,
 }
 
 /// What one whole sync did ([`SyncClient::run`]).
 #[uniffi::remote(Record)]
 pub struct SyncReport {
     /// Calls the server applied.
-    pub pushed: u64,
+    pub pushed: i64,
     /// Calls refused (see [`SyncClient::rejections`]).
-    pub rejected: u64,
+    pub rejected: i64,
     /// Records received.
-    pub pulled: u64,
+    pub pulled: i64,
 }
 
 /// A record's kind (as the sync log names it) and id.
@@ -1488,7 +1488,7 @@ pub struct RefusedField {
     /// Why, as a code (`required`, `too_long`, ...); empty from a sender that did not send codes yet.
     pub code: String,
     /// The limit broken (characters, decimal places or bytes), when the reason has one.
-    pub limit: Option<u64>,
+    pub limit: Option<i64>,
     /// Why, in English words.
     pub reason: String,
 }

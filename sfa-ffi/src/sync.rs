@@ -23,8 +23,10 @@ sfa_calls! {
 
     /// The next push (POST it to the server's `/v1/sync/push`), about `max_bytes` of
     /// calls at most (at least one); `null` when nothing waits.
-    pub fn sync_push_request(&self, max_bytes: u64) -> Result<Option<Vec<u8>>, SfaError> {
-        let max = usize::try_from(max_bytes).unwrap_or(usize::MAX);
+    pub fn sync_push_request(&self, max_bytes: i64) -> Result<Option<Vec<u8>>, SfaError> {
+        let max = usize::try_from(max_bytes).map_err(|_| {
+            crate::error::refused("max_bytes", sfa_core::Reason::Negative, "is negative")
+        })?;
         Ok(self.inner.sync_client().push_request(max)?)
     }
 
@@ -34,7 +36,10 @@ sfa_calls! {
     }
 
     /// The next pull (POST it to `/v1/sync/pull`): at most `limit` changes.
-    pub fn sync_pull_request(&self, limit: u32) -> Result<Vec<u8>, SfaError> {
+    pub fn sync_pull_request(&self, limit: i32) -> Result<Vec<u8>, SfaError> {
+        let limit = u32::try_from(limit).map_err(|_| {
+            crate::error::refused("limit", sfa_core::Reason::Negative, "is negative")
+        })?;
         Ok(self.inner.sync_client().pull_request(limit)?)
     }
 

@@ -59,7 +59,7 @@ pub(crate) struct DealRow {
 /// One line item as the file gives it.
 #[derive(Debug, Clone)]
 pub(crate) struct LineRow {
-    pub(crate) line: u64,
+    pub(crate) line: i64,
     /// A product's code.
     pub(crate) product_code: String,
     pub(crate) quantity: Decimal,
@@ -76,7 +76,7 @@ pub(crate) struct DealRows<R: Read> {
     ahead: Option<CsvRow>,
     /// `deal_ref`s already used in the file.
     seen: HashSet<String>,
-    pub(crate) blank_rows: u64,
+    pub(crate) blank_rows: i64,
 }
 
 impl<R: Read> DealRows<R> {
@@ -141,7 +141,7 @@ impl<R: Read> DealRows<R> {
     }
 }
 
-fn row_error(line: u64, field: &'static str, reason: Reason) -> RowError {
+fn row_error(line: i64, field: &'static str, reason: Reason) -> RowError {
     RowError {
         line,
         problem: RowProblem::Invalid(ValidationError::single(Entity::Deal, field, reason)),

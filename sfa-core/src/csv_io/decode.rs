@@ -21,7 +21,7 @@ const CHUNK: usize = 64 * 1024;
 /// Where (1-based line) and why the input cannot be read as CSV text.
 #[derive(Debug)]
 pub(crate) struct MalformedInput {
-    pub(crate) line: u64,
+    pub(crate) line: i64,
     pub(crate) kind: Malformed,
 }
 
@@ -82,14 +82,14 @@ pub(crate) struct DecodingReader<R> {
     eof: bool,
     out: Vec<u8>,
     out_pos: usize,
-    lines_emitted: u64,
+    lines_emitted: i64,
     /// Bytes emitted since the last line break.
     line_length: usize,
     /// The previous chunk ended with a CR (its LF, if any, starts the next one).
     pending_cr: bool,
     quoting: Quoting,
     /// The line where the quoted field now open started.
-    quote_line: u64,
+    quote_line: i64,
     finished: bool,
 }
 
@@ -181,7 +181,7 @@ impl<R: Read> DecodingReader<R> {
         self.out.truncate(written);
         self.raw_pos += read;
         if let DecoderResult::Malformed(_, _) = result {
-            let line = self.lines_emitted + count_lines(&self.out) + 1;
+            let line = self.lines_emitted + count_lines(&self.out) as i64 + 1;
             let kind = Malformed::Encoding(decoder.encoding().name());
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,

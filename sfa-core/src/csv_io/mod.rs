@@ -193,11 +193,11 @@ pub struct ExportOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportReport {
     /// Rows stored.
-    pub imported: u64,
+    pub imported: i64,
     /// Rows skipped because they were bad (only with `skip_bad_rows`), in file order.
     pub skipped: Vec<RowError>,
     /// Rows with every field blank, ignored.
-    pub blank_rows: u64,
+    pub blank_rows: i64,
 }
 
 impl ImportReport {

@@ -26,7 +26,7 @@ pub(crate) struct CsvRows<R: Read> {
 /// values are left absent).
 #[derive(Debug, Clone)]
 pub(crate) struct Decoded<T> {
-    pub(crate) line: u64,
+    pub(crate) line: i64,
     pub(crate) value: T,
     pub(crate) errors: Vec<FieldError>,
 }
@@ -34,7 +34,7 @@ pub(crate) struct Decoded<T> {
 /// One data row: the line it starts on (the header is line 1) and its fields.
 #[derive(Debug, Clone)]
 pub(crate) struct CsvRow {
-    pub(crate) line: u64,
+    pub(crate) line: i64,
     record: StringRecord,
 }
 
@@ -74,7 +74,7 @@ impl<R: Read> CsvRows<R> {
             return Ok(None);
         }
         self.rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| p.line() as i64);
         let problem = if self.rows > MAX_IMPORT_ROWS {
             format!("the file has more than {MAX_IMPORT_ROWS} rows; split it")
         } else if record.as_byte_record().as_slice().len() > MAX_ROW_BYTES {
@@ -238,7 +238,7 @@ fn parse_instant(text: &str) -> Option<Timestamp> {
 }
 
 pub(crate) fn csv_error(e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
+    let line = e.position().map_or(0, |p| p.line() as i64);
     match e.into_kind() {
         csv::ErrorKind::Io(io) => {
             match io

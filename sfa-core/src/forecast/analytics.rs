@@ -16,11 +16,11 @@ pub struct ProductRow {
     /// Its category's label ([`NO_LABEL`] when unknown).
     pub category: String,
     /// Won deals (closed in the period) with a line for it.
-    pub won_count: u64,
+    pub won_count: i64,
     /// The amount of those lines.
     pub won: Decimal,
     /// Open deals with a line for it (any expected date).
-    pub active_count: u64,
+    pub active_count: i64,
     /// The amount of those lines.
     pub pipeline: Decimal,
 }
@@ -31,11 +31,11 @@ pub struct CategoryRow {
     /// Category label.
     pub category: String,
     /// Won deals with a line in the category (a deal counts once per category).
-    pub won_count: u64,
+    pub won_count: i64,
     /// The amount of those lines.
     pub won: Decimal,
     /// Open deals with a line in the category.
-    pub active_count: u64,
+    pub active_count: i64,
     /// The amount of those lines.
     pub pipeline: Decimal,
 }
@@ -54,11 +54,11 @@ pub struct CampaignRow {
     /// The amount of its open deals.
     pub pipeline: Decimal,
     /// Its open deals.
-    pub open_count: u64,
+    pub open_count: i64,
     /// Its won deals (in the period, if given).
-    pub won_count: u64,
+    pub won_count: i64,
     /// Its lost deals (in the period, if given).
-    pub lost_count: u64,
+    pub lost_count: i64,
 }
 
 /// A confidence level's stated percentage beside what happened.
@@ -69,9 +69,9 @@ pub struct CalibrationRow {
     /// Its percentage.
     pub stated_percentage: Option<i32>,
     /// Closed (won or lost) deals at this level.
-    pub closed_count: u64,
+    pub closed_count: i64,
     /// Of which won.
-    pub won_count: u64,
+    pub won_count: i64,
     /// won / closed x 100, none without closed deals (28 significant digits).
     pub observed_percentage: Option<Decimal>,
 }
@@ -98,9 +98,9 @@ fn amount_units(d: Decimal) -> Result<Units, ValidationError> {
 
 #[derive(Clone, Copy, Default)]
 struct Totals {
-    won_count: u64,
+    won_count: i64,
     won: Units,
-    active_count: u64,
+    active_count: i64,
     pipeline: Units,
 }
 
@@ -158,10 +158,10 @@ pub fn category_summary(
             let a = amount_units(*amount)?;
             if deal.status == DealStatus::Open {
                 t.pipeline += a;
-                t.active_count += u64::from(!touched[c]);
+                t.active_count += i64::from(!touched[c]);
             } else {
                 t.won += a;
-                t.won_count += u64::from(!touched[c]);
+                t.won_count += i64::from(!touched[c]);
             }
             touched[c] = true;
         }
@@ -212,10 +212,10 @@ fn product_totals(
             let first = !seen.contains(p);
             if open {
                 t.pipeline += a;
-                t.active_count += u64::from(first);
+                t.active_count += i64::from(first);
             } else {
                 t.won += a;
-                t.won_count += u64::from(first);
+                t.won_count += i64::from(first);
             }
             seen.push(*p);
         }
@@ -234,9 +234,9 @@ pub fn campaign_roi(
     struct C {
         won: Units,
         pipeline: Units,
-        open: u64,
-        won_count: u64,
-        lost: u64,
+        open: i64,
+        won_count: i64,
+        lost: i64,
     }
     let mut per = vec![C::default(); data.campaigns.len()];
     for deal in &data.deals {
@@ -284,7 +284,7 @@ pub fn campaign_roi(
 /// closed deals that carried it.
 pub fn calibration(data: &Dataset) -> Result<Vec<CalibrationRow>, ValidationError> {
     data.check()?;
-    let mut per = vec![(0u64, 0u64); data.confidences.len()];
+    let mut per = vec![(0i64, 0i64); data.confidences.len()];
     for deal in &data.deals {
         let Some(c) = deal.confidence else { continue };
         let t = &mut per[c as usize];

@@ -17,7 +17,7 @@ use crate::error::{Entity, Reason, ValidationError};
 use crate::model::DealStatus;
 
 /// The most trials one request may ask for.
-pub const MAX_TRIALS: u32 = 1_000_000;
+pub const MAX_TRIALS: i32 = 1_000_000;
 
 /// Which range to compute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,9 +27,9 @@ pub struct RangeRequest {
     /// The last month (any day in it), inclusive.
     pub last_month: NaiveDate,
     /// How many trials (1 to 1,000,000; 10,000 is a good default).
-    pub trials: u32,
+    pub trials: i32,
     /// The generator's seed: the same request gives the same range.
-    pub seed: u64,
+    pub seed: i64,
 }
 
 /// The outcome of [`forecast_range`].
@@ -46,9 +46,9 @@ pub struct ForecastRange {
     /// 90th percentile.
     pub p90: Decimal,
     /// Trials run.
-    pub trials: u32,
+    pub trials: i32,
     /// Open deals drawn in each trial.
-    pub open_deals: u64,
+    pub open_deals: i64,
 }
 
 /// P10 / P50 / P90 of the period's revenue; see the module docs for the method.
@@ -58,7 +58,7 @@ pub fn forecast_range(
 ) -> Result<ForecastRange, ValidationError> {
     data.check()?;
     let refuse = |field, reason| ValidationError::single(Entity::Deal, field, reason);
-    if request.trials == 0 || request.trials > MAX_TRIALS {
+    if !(1..=MAX_TRIALS).contains(&request.trials) {
         return Err(refuse("trials", Reason::OutOfRange));
     }
     let (first, last) = (
@@ -86,7 +86,7 @@ pub fn forecast_range(
             _ => {}
         }
     }
-    let trials = request.trials as usize;
+    let trials = request.trials.unsigned_abs() as usize;
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8)
@@ -97,7 +97,8 @@ pub fn forecast_range(
         let handles: Vec<_> = (0..threads)
             .map(|k| {
                 let open = &open;
-                let seed = request.seed;
+                // The seed's bits, whatever its sign.
+                let seed = request.seed as u64;
                 s.spawn(move || {
                     let range = k * chunk..((k + 1) * chunk).min(trials);
                     range
@@ -123,7 +124,7 @@ pub fn forecast_range(
         p50: decimal(pick(50), 4)?,
         p90: decimal(pick(90), 4)?,
         trials: request.trials,
-        open_deals: open.len() as u64,
+        open_deals: open.len() as i64,
     })
 }
 

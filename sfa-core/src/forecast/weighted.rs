@@ -77,9 +77,9 @@ pub struct ForecastRow {
     /// Campaign label.
     pub campaign: Option<String>,
     /// Open deals expected to close in the month.
-    pub deal_count: u64,
+    pub deal_count: i64,
     /// Deals won in the month.
-    pub won_count: u64,
+    pub won_count: i64,
     /// Sum of the open deals' amounts (unweighted pipeline).
     pub pipeline: Decimal,
     /// Sum of amount x probability over open deals with a probability.
@@ -92,8 +92,8 @@ pub struct ForecastRow {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Acc {
-    deal_count: u64,
-    won_count: u64,
+    deal_count: i64,
+    won_count: i64,
     pipeline: Units,
     /// Sum of amount units x percentage: scale 6.
     weighted: Units,

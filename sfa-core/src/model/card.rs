@@ -85,7 +85,7 @@ pub struct BusinessCard {
     /// The image's format.
     pub media_type: ImageType,
     /// The image's size in bytes.
-    pub size_bytes: u64,
+    pub size_bytes: i64,
     /// Who types it in (入力担当): the uploader unless delegated.
     pub transcriber_id: UserId,
     /// Pending, transcribed or discarded.

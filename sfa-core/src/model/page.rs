@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Entity, Reason, ValidationError};
 
 /// The most records one page may hold.
-pub const MAX_PAGE_SIZE: u32 = 1000;
+pub const MAX_PAGE_SIZE: i32 = 1000;
 
 /// Which page of a list to return.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
     /// How many records at most (1 to [`MAX_PAGE_SIZE`]).
-    pub limit: u32,
+    pub limit: i32,
     /// `next_cursor` of the previous page; `None` for the first page.
     pub cursor: Option<String>,
     /// Whether archived records are listed too.
@@ -31,7 +31,7 @@ impl Default for PageRequest {
 
 impl PageRequest {
     /// The first page of `limit` records.
-    pub fn first(limit: u32) -> Self {
+    pub fn first(limit: i32) -> Self {
         PageRequest {
             limit,
             ..PageRequest::default()
@@ -48,7 +48,7 @@ impl PageRequest {
 
     /// Checks the request and decodes its cursor.
     pub(crate) fn to_query(&self, entity: Entity) -> Result<ListQuery, ValidationError> {
-        if self.limit == 0 || self.limit > MAX_PAGE_SIZE {
+        if !(1..=MAX_PAGE_SIZE).contains(&self.limit) {
             return Err(ValidationError::single(entity, "limit", Reason::NotAllowed));
         }
         let after = match &self.cursor {
@@ -59,7 +59,7 @@ impl PageRequest {
             ),
         };
         Ok(ListQuery {
-            limit: self.limit,
+            limit: self.limit.unsigned_abs(),
             after,
             include_archived: self.include_archived,
         })
@@ -114,11 +114,12 @@ fn decode_cursor(cursor: &str) -> Option<(String, String)> {
 /// whether there is a next page).
 pub(crate) fn into_page<T>(
     mut items: Vec<T>,
-    limit: u32,
+    limit: i32,
     key: impl Fn(&T) -> (String, String),
 ) -> Page<T> {
-    let next_cursor = if items.len() > limit as usize {
-        items.truncate(limit as usize);
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
         items.last().map(|last| {
             let (sort_key, id) = key(last);
             encode_cursor(&sort_key, &id)
@@ -156,5 +157,10 @@ mod tests {
                 .to_query(Entity::Person)
                 .is_err()
         );
+        // Limits are signed for the bindings (Kotlin's Int): a negative one is refused.
+        for limit in [-1, i32::MIN] {
+            let refused = PageRequest::first(limit).to_query(Entity::Person);
+            assert_eq!(refused.unwrap_err().field(), "limit");
+        }
     }
 }

@@ -54,7 +54,7 @@ pub struct Team {
 }
 
 /// The default window of a team board, in days before and after now.
-pub const BOARD_DAYS: u32 = 7;
+pub const BOARD_DAYS: i32 = 7;
 
 /// The most interactions or overdue tasks a board lists per member (counts are exact).
 pub const BOARD_LIST_LIMIT: usize = 20;
@@ -65,7 +65,7 @@ pub struct BoardRequest {
     /// The team (the acting user must be a member).
     pub team_id: TeamId,
     /// Days before and after now that interactions are shown for (1-31; default 7).
-    pub days: Option<u32>,
+    pub days: Option<i32>,
     /// Minutes east of UTC for "today" (overdue tasks); default +09:00.
     pub utc_offset_minutes: Option<i32>,
 }
@@ -78,7 +78,7 @@ pub struct TeamBoard {
     /// The instant the board was built for.
     pub as_of: Timestamp,
     /// The window, in days each side of `as_of`.
-    pub days: u32,
+    pub days: i32,
     /// One entry per member, in the team's order.
     pub members: Vec<MemberBoard>,
 }
@@ -91,7 +91,7 @@ pub struct MemberBoard {
     /// Their name.
     pub name: String,
     /// Open deals they own.
-    pub open_deal_count: u64,
+    pub open_deal_count: i64,
     /// The sum of those deals' amounts.
     pub pipeline: Decimal,
     /// The sum of amount x probability (confidence, else stage default), exact.
@@ -103,9 +103,9 @@ pub struct MemberBoard {
     /// first (at most [`BOARD_LIST_LIMIT`]).
     pub recent: Vec<Interaction>,
     /// Their open tasks.
-    pub open_task_count: u64,
+    pub open_task_count: i64,
     /// Of which overdue (due before today).
-    pub overdue_task_count: u64,
+    pub overdue_task_count: i64,
     /// The overdue tasks, oldest due first (at most [`BOARD_LIST_LIMIT`]).
     pub overdue_tasks: Vec<Task>,
 }

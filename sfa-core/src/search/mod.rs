@@ -54,10 +54,10 @@ pub const MAX_QUERY_BYTES: usize = 512;
 pub const MAX_QUERY_WORDS: usize = 16;
 
 /// The most hits one search returns.
-pub const MAX_LIMIT: u32 = 1000;
+pub const MAX_LIMIT: i32 = 1000;
 
 /// How far into the hits a search may page (`offset`).
-pub const MAX_OFFSET: u32 = 10_000;
+pub const MAX_OFFSET: i32 = 10_000;
 
 /// Which records a search looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -83,9 +83,9 @@ pub struct SearchRequest {
     /// Whether archived records are found too.
     pub include_archived: bool,
     /// How many hits at most (1 to [`MAX_LIMIT`]).
-    pub limit: u32,
+    pub limit: i32,
     /// How many of the best hits to skip (for paging; at most [`MAX_OFFSET`]).
-    pub offset: u32,
+    pub offset: i32,
 }
 
 impl SearchRequest {
@@ -515,7 +515,8 @@ impl SearchIndex {
         // The best hits by score (block-max pruning stays on), with a margin so that a
         // tie across the page's end is seen whole; then equal scores are ordered by
         // the tiebreak field, never by how the index is laid out in segments.
-        let wanted = request.offset as usize + request.limit as usize;
+        // Both checked by `check_request`: 0..=MAX_OFFSET and 1..=MAX_LIMIT.
+        let wanted = request.offset.unsigned_abs() as usize + request.limit.unsigned_abs() as usize;
         let top = TopDocs::with_limit(wanted + TIE_MARGIN).order_by_score();
         let mut found = searcher.search_with_statistics_provider(
             &query,
@@ -545,8 +546,8 @@ impl SearchIndex {
         keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let found: Vec<(f32, DocAddress)> = keyed
             .into_iter()
-            .skip(request.offset as usize)
-            .take(request.limit as usize)
+            .skip(request.offset.unsigned_abs() as usize)
+            .take(request.limit.unsigned_abs() as usize)
             .map(|(score, _, address)| (score, address))
             .collect();
         let mut hits = Vec::with_capacity(found.len());
@@ -630,10 +631,10 @@ fn guarded<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
 fn check_request(request: &SearchRequest) -> Result<()> {
     let refuse =
         |field, reason| Err(ValidationError::single(Entity::SearchRequest, field, reason).into());
-    if request.limit == 0 || request.limit > MAX_LIMIT {
+    if !(1..=MAX_LIMIT).contains(&request.limit) {
         return refuse("limit", Reason::OutOfRange);
     }
-    if request.offset > MAX_OFFSET {
+    if !(0..=MAX_OFFSET).contains(&request.offset) {
         return refuse("offset", Reason::OutOfRange);
     }
     if request.text.len() > MAX_QUERY_BYTES {

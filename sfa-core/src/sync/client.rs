@@ -39,9 +39,9 @@ pub struct SyncStatus {
     /// The device's client id (`None` until sync is enabled).
     pub client_id: Option<String>,
     /// Calls waiting to be pushed.
-    pub pending: u64,
+    pub pending: i64,
     /// Refused calls kept for the user to resolve.
-    pub rejections: u64,
+    pub rejections: i64,
     /// The seq of the last server change applied.
     pub cursor: i64,
     /// When a push answer was last applied.
@@ -54,30 +54,30 @@ pub struct SyncStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PushReport {
     /// Calls the server applied.
-    pub applied: u64,
+    pub applied: i64,
     /// Calls the server refused, and calls refused with them because they changed the
     /// same records.
-    pub rejected: u64,
+    pub rejected: i64,
 }
 
 /// What applying a pull answer did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PullReport {
     /// Records stored or removed.
-    pub applied: u64,
+    pub applied: i64,
     /// Changes still on the server after this page (0: up to date).
-    pub remaining: u64,
+    pub remaining: i64,
 }
 
 /// What one whole sync did ([`SyncClient::run`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SyncReport {
     /// Calls the server applied.
-    pub pushed: u64,
+    pub pushed: i64,
     /// Calls refused (see [`SyncClient::rejections`]).
-    pub rejected: u64,
+    pub rejected: i64,
     /// Records received.
-    pub pulled: u64,
+    pub pulled: i64,
 }
 
 /// A request [`SyncClient::run`] asks its transport to deliver.
@@ -240,8 +240,8 @@ impl SyncClient {
             };
             Ok(SyncStatus {
                 client_id: tx.sync_setting(CLIENT_ID_SETTING)?,
-                pending: tx.outbox_count()?,
-                rejections: tx.sync_rejections()?.len() as u64,
+                pending: tx.outbox_count()? as i64,
+                rejections: tx.sync_rejections()?.len() as i64,
                 cursor: setting_i64(tx, CURSOR_SETTING)?,
                 last_push_at: time(tx, LAST_PUSH_SETTING)?,
                 last_pull_at: time(tx, LAST_PULL_SETTING)?,
@@ -410,7 +410,7 @@ impl SyncClient {
                 reset(tx, &waiting)?;
                 return Ok(PullReport {
                     applied: 0,
-                    remaining: response.remaining.max(1),
+                    remaining: response.remaining.max(1) as i64,
                 });
             }
             let (applied, kept) = apply_states(tx, &response.records, &waiting, false)?;
@@ -424,8 +424,8 @@ impl SyncClient {
             tx.set_sync_setting(CURSOR_SETTING, &cursor.to_string())?;
             tx.set_sync_setting(LAST_PULL_SETTING, &format_timestamp(&now))?;
             Ok(PullReport {
-                applied,
-                remaining: response.remaining,
+                applied: applied as i64,
+                remaining: response.remaining as i64,
             })
         })?;
         // The index follows the pages on its own thread while the next ones arrive.

@@ -69,7 +69,7 @@ impl Session {
             let card = BusinessCard {
                 id: CardId::new(),
                 media_type: detected,
-                size_bytes: image.len() as u64,
+                size_bytes: image.len() as i64,
                 transcriber_id: transcriber,
                 status: CardStatus::Pending,
                 person_id: None,

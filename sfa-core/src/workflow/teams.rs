@@ -128,8 +128,8 @@ impl Session {
                     weighted: Decimal::ZERO,
                     upcoming: Vec::new(),
                     recent: Vec::new(),
-                    open_task_count: open,
-                    overdue_task_count: overdue,
+                    open_task_count: open as i64,
+                    overdue_task_count: overdue as i64,
                     overdue_tasks: tx.overdue_tasks(*id, today, BOARD_LIST_LIMIT as u32)?,
                 });
                 at.insert(*id, i);

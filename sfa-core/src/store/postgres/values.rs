@@ -623,7 +623,7 @@ pub(super) fn card_from_row(row: &Row) -> Result<BusinessCard, String> {
     Ok(BusinessCard {
         id: get!(row, 0),
         media_type: stored(row, 1, ImageType::parse)?,
-        size_bytes: size.max(0) as u64,
+        size_bytes: size.max(0),
         transcriber_id: get!(row, 3),
         status: stored(row, 4, CardStatus::parse)?,
         person_id: get!(row, 5),
@@ -641,7 +641,7 @@ pub(super) fn card_values(c: &BusinessCard) -> Values {
     vec![
         v("id", c.id),
         v("media_type", c.media_type.as_str()),
-        v("size_bytes", c.size_bytes as i64),
+        v("size_bytes", c.size_bytes),
         v("transcriber_id", c.transcriber_id),
         v("status", c.status.as_str()),
         v("person_id", c.person_id),

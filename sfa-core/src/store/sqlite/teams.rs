@@ -63,7 +63,7 @@ fn card_from_row(row: &Row<'_>) -> rusqlite::Result<BusinessCard> {
     Ok(BusinessCard {
         id: row.get(0)?,
         media_type: stored(row, 1, ImageType::parse)?,
-        size_bytes: size.max(0) as u64,
+        size_bytes: size.max(0),
         transcriber_id: row.get(3)?,
         status: stored(row, 4, CardStatus::parse)?,
         person_id: row.get(5)?,
@@ -81,7 +81,7 @@ pub(super) fn card_params(c: &BusinessCard, expected: i64, f: Exec<'_>) -> rusql
     f(params![
         c.id,
         c.media_type.as_str(),
-        c.size_bytes as i64,
+        c.size_bytes,
         c.transcriber_id,
         c.status.as_str(),
         c.person_id,

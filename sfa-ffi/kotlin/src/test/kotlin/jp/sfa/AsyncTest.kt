@@ -24,13 +24,13 @@ class AsyncTest {
         // (which the JVM names as it attaches them), not the caller's.
         val threads = mutableSetOf<String>()
         val progress = object : Progress {
-            override fun onProgress(done: ULong, total: ULong) {
+            override fun onProgress(done: Long, total: Long) {
                 synchronized(threads) { threads += Thread.currentThread().name }
             }
         }
         val csv = "会社名,フリガナ\n株式会社一号,イチゴウ\n株式会社二号,ニゴウ\n"
         val report = hanako.importCompaniesCsv(csv.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), progress)
-        assertEquals(2UL, report.imported)
+        assertEquals(2L, report.imported)
         assertTrue(threads.isNotEmpty(), "progress was reported")
         assertTrue(Thread.currentThread().name !in threads, "ran on $threads")
     }
@@ -40,15 +40,15 @@ class AsyncTest {
         val office = Office()
         val db = office.db.asynchronous()
         val rebuilt = Recorder()
-        assertEquals(2UL, db.rebuildSearchIndex(rebuilt), "the company and its person")
-        assertEquals(2UL to 2UL, rebuilt.calls.last())
-        assertEquals(0UL, db.pendingSearchChanges())
+        assertEquals(2L, db.rebuildSearchIndex(rebuilt), "the company and its person")
+        assertEquals(2L to 2L, rebuilt.calls.last())
+        assertEquals(0L, db.pendingSearchChanges())
         assertTrue(db.checkStoredRecords().isEmpty())
-        assertEquals(0UL, db.blocking().pendingSearchChanges())
+        assertEquals(0L, db.blocking().pendingSearchChanges())
         val device = Sfa.openInMemory().asynchronous()
         val clientId = device.syncEnable()
         assertEquals(clientId, device.syncStatus().clientId)
-        assertEquals(null, device.syncPushRequest(1_000_000UL), "nothing waits")
+        assertEquals(null, device.syncPushRequest(1_000_000L), "nothing waits")
     }
 
     @Test

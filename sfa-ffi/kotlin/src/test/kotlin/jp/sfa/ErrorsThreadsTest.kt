@@ -23,7 +23,7 @@ class ErrorsThreadsTest {
             o.hanako.addPerson(PersonInput(companyId = o.company.id, name = "山".repeat(1000), email = "メールではない"))
         }
         assertEquals(listOf("name" to "too_long", "email" to "invalid_email"), several.errors.map { it.field to it.code })
-        assertTrue(several.errors.first().limit!! > 0uL)
+        assertTrue(several.errors.first().limit!! > 0L)
         assertEquals(null, several.errors.last().limit)
         val missing = assertFailsWith<SfaException.NotFound> { o.hanako.getCompany("0190a4b2-0000-7000-8000-000000000000") }
         assertEquals("company", missing.entity)
@@ -46,7 +46,7 @@ class ErrorsThreadsTest {
         notADatabase.writeText("これはデータベースではありません。".repeat(100))
         assertFailsWith<SfaException.Storage> { Sfa.open(notADatabase.path) }
         assertEquals("これはデータベースではありません。".repeat(100), notADatabase.readText())
-        val limit = assertFailsWith<SfaException.Validation> { o.hanako.search(SearchRequest(text = "x", scope = SearchScope.ALL, limit = 0u)) }
+        val limit = assertFailsWith<SfaException.Validation> { o.hanako.search(SearchRequest(text = "x", scope = SearchScope.ALL, limit = 0)) }
         assertEquals("limit", limit.field)
         // No customer data in messages: the refused value is never echoed.
         val phone = assertFailsWith<SfaException.Validation> { o.hanako.addCompany(CompanyInput(name = "株式会社電話", phone = "03-ABCD-秘密")) }
@@ -69,9 +69,14 @@ class ErrorsThreadsTest {
         }
         assertEquals("decimal", precise.field)
         val deep = assertFailsWith<SfaException.Validation> {
-            o.hanako.search(SearchRequest(text = "山田", scope = SearchScope.ALL, limit = 10u, offset = 2147483648u))
+            o.hanako.search(SearchRequest(text = "山田", scope = SearchScope.ALL, limit = 10, offset = -1))
         }
         assertEquals("offset", deep.field)
+        // Counts and limits are signed (Int / Long): a negative one names its field.
+        val negative = assertFailsWith<SfaException.Validation> { o.hanako.listCompanies(PageRequest(limit = -5)) }
+        assertEquals("limit", negative.field)
+        val pull = assertFailsWith<SfaException.Validation> { o.db.syncPullRequest(-1) }
+        assertEquals("negative", pull.errors.single().code)
         assertFailsWith<SfaException.Conflict> { o.hanako.updateCompany(o.company.id, Long.MAX_VALUE, CompanyInput(name = "改名")) }
     }
 
@@ -96,11 +101,11 @@ class ErrorsThreadsTest {
             pool.submit<Int> {
                 if (i % 4 == 0) o.hanako.addCompany(CompanyInput(name = "並行$i"))
                 if (i % 4 == 1) o.jiro.addTask(TaskInput(title = "並行タスク$i"))
-                o.hanako.search(SearchRequest(text = "テスト", scope = SearchScope.COMPANIES, limit = 100u)).size
+                o.hanako.search(SearchRequest(text = "テスト", scope = SearchScope.COMPANIES, limit = 100)).size
             }
         }.map { it.get(60, TimeUnit.SECONDS) }
         pool.shutdown()
         assertTrue(results.all { it == 40 })
-        assertEquals(51, o.hanako.listCompanies(PageRequest(limit = 1000u)).items.size)
+        assertEquals(51, o.hanako.listCompanies(PageRequest(limit = 1000)).items.size)
     }
 }

@@ -30,10 +30,10 @@ class Catalog(office: Office) {
 
 /** Records progress calls (from any thread). */
 class Recorder : Progress {
-    val calls = mutableListOf<Pair<ULong, ULong>>()
-    override fun onProgress(done: ULong, total: ULong) {
+    val calls = mutableListOf<Pair<Long, Long>>()
+    override fun onProgress(done: Long, total: Long) {
         synchronized(calls) { calls += done to total }
     }
 }
 
-fun firstPage(limit: UInt = 100u) = PageRequest(limit = limit)
+fun firstPage(limit: Int = 100) = PageRequest(limit = limit)

@@ -44,7 +44,7 @@ class LedgerTest {
         val seen = mutableListOf<String>()
         var cursor: String? = null
         do {
-            val page = o.hanako.listCompanies(PageRequest(limit = 3u, cursor = cursor))
+            val page = o.hanako.listCompanies(PageRequest(limit = 3, cursor = cursor))
             seen += page.items.map { it.name }
             cursor = page.nextCursor
         } while (cursor != null)
@@ -81,14 +81,14 @@ class LedgerTest {
         val csv = "会社名,フリガナ,電話番号\n$rows\n"
         val progress = Recorder()
         val report = o.hanako.importCompaniesCsv(csv.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), progress)
-        assertEquals(3000uL, report.imported)
+        assertEquals(3000L, report.imported)
         assertTrue(progress.calls.size >= 2) // 64 KiB chunks of a ~130 KB file
         assertEquals(progress.calls.last().first, progress.calls.last().second)
-        assertEquals(csv.toByteArray().size.toULong(), progress.calls.last().second)
+        assertEquals(csv.toByteArray().size.toLong(), progress.calls.last().second)
         val exported = o.hanako.exportCompaniesCsv(ExportOptions(encoding = CsvEncoding.SHIFT_JIS))
         val fresh = Office()
         val again = fresh.hanako.importCompaniesCsv(exported, ImportOptions(encoding = CsvEncoding.SHIFT_JIS), null)
-        assertEquals(3001uL, again.imported)
+        assertEquals(3001L, again.imported)
         val persons = o.hanako.exportPersonsCsv(ExportOptions(encoding = CsvEncoding.UTF8))
         assertTrue(String(persons).contains("高橋 一郎"))
 
@@ -98,13 +98,13 @@ class LedgerTest {
         }
         assertEquals("name", failed.field)
         assertEquals("required", failed.errors.single().code)
-        assertEquals(3uL, failed.line, "the refused row's line, as its own field")
+        assertEquals(3L, failed.line, "the refused row's line, as its own field")
         val skipped = o.hanako.importCompaniesCsv(bad.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO, skipBadRows = true), null)
-        assertEquals(1uL, skipped.imported)
-        assertEquals(listOf(3uL), skipped.skipped.map { it.line })
+        assertEquals(1L, skipped.imported)
+        assertEquals(listOf(3L), skipped.skipped.map { it.line })
         assertTrue(!skipped.skipped.single().description.contains("03-1234-5678"))
         val person = o.hanako.importPersonsCsv("会社名,氏名\n株式会社山田製作所,山田 花子\n".toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), null)
-        assertEquals(1uL, person.imported)
+        assertEquals(1L, person.imported)
     }
 
     @Test
@@ -115,9 +115,9 @@ class LedgerTest {
         assertEquals(HitKind.PERSON, o.hanako.search(SearchRequest(text = "高橋", scope = SearchScope.PERSONS)).single().kind)
         assertTrue(o.hanako.search(SearchRequest(text = "高橋", scope = SearchScope.COMPANIES)).isEmpty())
         val progress = Recorder()
-        assertEquals(3uL, o.db.rebuildSearchIndex(progress))
+        assertEquals(3L, o.db.rebuildSearchIndex(progress))
         assertTrue(progress.calls.isNotEmpty() && progress.calls.last().first == progress.calls.last().second)
-        assertEquals(0uL, o.db.pendingSearchChanges())
-        assertEquals(0uL, o.db.catchUpSearchIndex(Recorder()))
+        assertEquals(0L, o.db.pendingSearchChanges())
+        assertEquals(0L, o.db.catchUpSearchIndex(Recorder()))
     }
 }

@@ -114,9 +114,9 @@ class SalesTest {
         assertEquals(1, o.hanako.campaignRoi(null, null).size)
         assertFailsWith<SfaException.Validation> { o.hanako.campaignRoi(from, null) }
         assertEquals(2, o.hanako.calibration().size)
-        val range = o.hanako.forecastRange(RangeRequest(firstMonth = jan, lastMonth = jan, trials = 2000u, seed = 7uL))
+        val range = o.hanako.forecastRange(RangeRequest(firstMonth = jan, lastMonth = jan, trials = 2000, seed = 7L))
         assertTrue(range.p10 <= range.p50 && range.p50 <= range.p90)
-        assertEquals(range, o.hanako.forecastRange(RangeRequest(firstMonth = jan, lastMonth = jan, trials = 2000u, seed = 7uL)))
+        assertEquals(range, o.hanako.forecastRange(RangeRequest(firstMonth = jan, lastMonth = jan, trials = 2000, seed = 7L)))
     }
 
     @Test
@@ -128,12 +128,12 @@ class SalesTest {
             "D-1,,,,,,,SP-10,10\n" +
             "D-2,株式会社山田製作所,受注済,,B,受注,2020-01-10,,\n"
         val refused = assertFailsWith<SfaException.Validation> { o.hanako.importDealsCsv(csv.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), null) }
-        assertEquals(4uL, refused.line)
+        assertEquals(4L, refused.line)
         assertEquals("before_creation", refused.errors.first().code)
         assertTrue(o.hanako.companyDeals(o.company.id, firstPage()).items.isEmpty())
         val progress = Recorder()
         val report = o.hanako.importDealsCsv(csv.replace("受注済,,B,受注,2020-01-10,,", "受注済,,B,,,,").toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), progress)
-        assertEquals(2uL, report.imported)
+        assertEquals(2L, report.imported)
         assertTrue(progress.calls.isNotEmpty())
         val amounts = o.hanako.companyDeals(o.company.id, firstPage()).items.mapNotNull { it.amount }
         assertEquals(listOf(BigDecimal("1000001")), amounts)

@@ -20,21 +20,21 @@ class SyncTest {
 
         // Pull until up to date: the office's users and ledger arrive.
         do {
-            val request = phone.syncPullRequest(1000u)
+            val request = phone.syncPullRequest(1000)
             val page = phone.syncApplyPullResponse(office.db.syncServerPull(me, request))
-        } while (page.remaining > 0uL)
+        } while (page.remaining > 0L)
         val session = phone.session(me)
         assertEquals(office.company, session.getCompany(office.company.id))
 
         // Offline: the call is queued.
         val made = session.addCompany(CompanyInput(name = "株式会社コトリン商会"))
-        assertEquals(1uL, phone.syncStatus().pending)
+        assertEquals(1L, phone.syncStatus().pending)
 
         // One round trip pushes it; the server replayed it as the same record.
-        val push = phone.syncPushRequest(1_000_000uL)!!
+        val push = phone.syncPushRequest(1_000_000L)!!
         val report = phone.syncApplyPushResponse(office.db.syncServerPush(me, push))
-        assertEquals(1uL, report.applied)
-        assertNull(phone.syncPushRequest(1_000_000uL))
+        assertEquals(1L, report.applied)
+        assertNull(phone.syncPushRequest(1_000_000L))
         assertEquals(made, office.hanako.getCompany(made.id))
         assertEquals("[]", phone.syncRejectionsJson())
         assertTrue(phone.syncStatus().lastPushAt != null)

@@ -30,14 +30,14 @@ fun main() {
     report("company_links (no database)") { i -> companyLinks(companies[i % COMPANIES]) }
     report("get_company (one row)") { i -> me.getCompany(ids[(i * 7919) % COMPANIES]) }
     report("me (one row, no arguments)") { _ -> me.me() }
-    report("search, 10 hits") { _ -> me.search(SearchRequest(text = "テスト", scope = SearchScope.COMPANIES, limit = 10u)) }
+    report("search, 10 hits") { _ -> me.search(SearchRequest(text = "テスト", scope = SearchScope.COMPANIES, limit = 10)) }
     // The same calls as suspend functions, awaited one after another in one coroutine:
     // the call runs on a library thread and resumes the coroutine when done.
     val later = me.asynchronous()
     runBlocking {
         report("get_company, suspend") { i -> later.getCompany(ids[(i * 7919) % COMPANIES]) }
         report("me, suspend") { _ -> later.me() }
-        report("search, 10 hits, suspend") { _ -> later.search(SearchRequest(text = "テスト", scope = SearchScope.COMPANIES, limit = 10u)) }
+        report("search, 10 hits, suspend") { _ -> later.search(SearchRequest(text = "テスト", scope = SearchScope.COMPANIES, limit = 10)) }
     }
     check(companyLinks(sample).tel == "tel:" + sample.phone)
     dir.toFile().deleteRecursively()
