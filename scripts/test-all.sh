@@ -130,3 +130,7 @@ grep -q "func syncApplyPullResponse(response: Data) async throws" target/swift-b
 grep -q "public typealias Decimal = Foundation.Decimal" target/swift-bindings/Sfa.swift
 grep -q "public typealias Timestamp = Date" target/swift-bindings/Sfa.swift
 echo "Swift bindings generated: $(wc -l < target/swift-bindings/Sfa.swift) lines"
+
+echo "== Mobile packaging: the Maven artifact (checked by an app built against it) and the Swift package"
+bash scripts/package-kotlin.sh
+bash scripts/package-swift.sh
