@@ -6,13 +6,15 @@
 //! (c) the same end to end from a PostgreSQL tenant holding the same deals, when
 //!     `SFA_TEST_POSTGRES` names a server (see `benches/backends.rs` for starting one);
 //! and, in the same run, `benches/forecast_pandas.py` on the same deals: float64 groupby
-//! on a preloaded frame, exact `decimal.Decimal`, and read_csv / read_sql + groupby end
-//! to end. The library's rows are checked against pandas' exact Decimal result, group by
+//! on a preloaded frame, exact `decimal.Decimal`, read_csv / read_sql + groupby end
+//! to end, and (when installed) polars and DuckDB reading the CSV and forecasting, end
+//! to end (float64 and exact decimals). The library's rows are checked against pandas' exact Decimal result, group by
 //! group, to the last digit.
 //!
 //! Run: `cargo bench --bench forecast` (1,000,000 deals) or `-- 100000`. The Python
 //! with pandas is `$SFA_BENCH_PYTHON` (default `python3`), e.g. a venv:
-//! `python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install pandas` then
+//! `python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install pandas polars duckdb`
+//! then
 //! `SFA_BENCH_PYTHON=/tmp/bench-venv/bin/python cargo bench --bench forecast`. With a
 //! release `sfa` wheel installed there too (`maturin build --release -m
 //! sfa-py/Cargo.toml`), the run also times the library called from Python.
@@ -203,6 +205,26 @@ fn main() {
                 secs("float_preloaded_s") / ms(a),
                 secs("read_sql_end_to_end_s") / ms(b),
                 secs("read_csv_end_to_end_s") / ms(b)
+            );
+            let optional = |k: &str| {
+                report[k].as_f64().map_or_else(
+                    || "not installed".to_string(),
+                    |s| format!("{:.0} ms", s * 1e3),
+                )
+            };
+            println!(
+                "  polars read_csv + forecast, end to end: float64 {}, Decimal(38, 4) {}",
+                optional("polars_read_csv_float_end_to_end_s"),
+                optional("polars_read_csv_decimal_end_to_end_s")
+            );
+            println!(
+                "  DuckDB read_csv + DECIMAL(38, 4) forecast, end to end: {}",
+                optional("duckdb_read_csv_decimal_end_to_end_s")
+            );
+            println!(
+                "  (b) vs polars read_csv float64: {:.2}x its time, vs DuckDB: {:.2}x",
+                ms(b) / secs("polars_read_csv_float_end_to_end_s"),
+                ms(b) / secs("duckdb_read_csv_decimal_end_to_end_s")
             );
             let checked = compare(&rows, &report["exact"]);
             println!(

@@ -10,7 +10,11 @@ team.sqlite (the same deals in the library's database). Months are YYYY-MM.
 2. exact decimal.Decimal arithmetic on a frame loaded beforehand (object columns);
 3. read_csv + float64 groupby, end to end;
 4. read_sql (sqlite3) + float64 groupby, end to end;
-5. when the `sfa` package is installed: the library's own forecast called from Python
+5. when polars is installed: read_csv + the same forecast in polars, end to end, with
+   float64 money and with exact Decimal(38, 4) money;
+6. when duckdb is installed: read_csv + the same forecast in DuckDB SQL with exact
+   DECIMAL(38, 4) money, end to end;
+7. when the `sfa` package is installed: the library's own forecast called from Python
    (open the database, forecast by month x owner), end to end, for the overhead of the
    bindings over the Rust figure.
 
@@ -103,6 +107,67 @@ def forecast_decimal(m, first, last):
     return og, wg
 
 
+def polars_end_to_end(d, first, last, exact):
+    """read_csv + join + filter + group in polars; money Float64 or Decimal(38, 4)."""
+    import polars as pl
+
+    money = pl.Decimal(38, 4) if exact else pl.Float64
+    text = {c: pl.Utf8 for c in ("owner", "status", "amount", "expected_close_on",
+                                 "closed_on", "stage", "confidence")}
+    deals = pl.read_csv(f"{d}/deals.csv", schema_overrides=text)
+    stages = pl.read_csv(f"{d}/stages.csv", schema_overrides={"stage": pl.Utf8})
+    levels = pl.read_csv(f"{d}/confidences.csv", schema_overrides={"confidence": pl.Utf8})
+    m = (deals.join(levels, on="confidence", how="left").join(stages, on="stage", how="left")
+         .with_columns(
+             amount=pl.col("amount").cast(money).fill_null(0),
+             pct=pl.coalesce("confidence_pct", "stage_pct"),
+             open_month=pl.col("expected_close_on").str.slice(0, 7),
+             won_month=pl.col("closed_on").str.slice(0, 7)))
+    o = (m.filter((pl.col("status") == "open") & pl.col("open_month").is_between(pl.lit(first), pl.lit(last)))
+         .group_by("open_month", "owner")
+         .agg(deal_count=pl.len(), pipeline=pl.col("amount").sum(),
+              weighted=(pl.col("amount") * pl.col("pct").fill_null(0).cast(money)).sum())
+         .with_columns(pl.col("weighted") / 100))
+    w = (m.filter((pl.col("status") == "won") & pl.col("won_month").is_between(pl.lit(first), pl.lit(last)))
+         .group_by("won_month", "owner")
+         .agg(won_count=pl.len(), won=pl.col("amount").sum()))
+    return o.height + w.height
+
+
+def duckdb_end_to_end(d, first, last):
+    """read_csv + the forecast in DuckDB SQL, exact DECIMAL(38, 4) money."""
+    import duckdb
+
+    con = duckdb.connect()
+    rows = con.execute(f"""
+        WITH m AS (
+          SELECT owner, status, CAST(COALESCE(NULLIF(amount, ''), '0') AS DECIMAL(38, 4)) AS amount,
+                 substr(expected_close_on, 1, 7) AS open_month,
+                 substr(closed_on, 1, 7) AS won_month,
+                 COALESCE(c.confidence_pct, s.stage_pct) AS pct
+          FROM read_csv('{d}/deals.csv', all_varchar = true) d
+          LEFT JOIN read_csv('{d}/confidences.csv', all_varchar = true) c USING (confidence)
+          LEFT JOIN read_csv('{d}/stages.csv', all_varchar = true) s USING (stage))
+        SELECT open_month, owner, count(*), sum(amount),
+               sum(amount * CAST(COALESCE(NULLIF(pct, ''), '0') AS INTEGER) / 100)
+        FROM m WHERE status = 'open' AND open_month BETWEEN '{first}' AND '{last}'
+        GROUP BY ALL
+        UNION ALL
+        SELECT won_month, owner, count(*), sum(amount), 0
+        FROM m WHERE status = 'won' AND won_month BETWEEN '{first}' AND '{last}'
+        GROUP BY ALL""").fetchall()
+    return len(rows)
+
+
+def optional_runs(f, *args):
+    """Median of three runs of `f`, or None when its package is not installed."""
+    try:
+        runs = [timed(lambda: f(*args)) for _ in range(3)]
+    except ImportError:
+        return None
+    return sorted(t for _, t in runs)[1]
+
+
 def text(d):
     return format(d.normalize(), "f")
 
@@ -135,6 +200,10 @@ def main():
     (og, wg), decimal_s = timed(lambda: forecast_decimal(prepare(deals, stages, levels), first, last))
     _, csv_s = timed(lambda: forecast_float(prepare(*load_csv(d)), first, last))
     _, sql_s = timed(lambda: forecast_float(prepare(*load_sql(d)), first, last))
+
+    polars_float_s = optional_runs(polars_end_to_end, d, first, last, False)
+    polars_exact_s = optional_runs(polars_end_to_end, d, first, last, True)
+    duckdb_s = optional_runs(duckdb_end_to_end, d, first, last)
 
     sfa_s = None
     sfa_rows = None
@@ -173,6 +242,9 @@ def main():
         "decimal_preloaded_s": decimal_s,
         "read_csv_end_to_end_s": csv_s,
         "read_sql_end_to_end_s": sql_s,
+        "polars_read_csv_float_end_to_end_s": polars_float_s,
+        "polars_read_csv_decimal_end_to_end_s": polars_exact_s,
+        "duckdb_read_csv_decimal_end_to_end_s": duckdb_s,
         "sfa_python_end_to_end_s": sfa_s,
         "sfa_python_rows_equal_exact": None if sfa_rows is None else same(sfa_rows, exact),
         "exact": exact,

@@ -75,6 +75,26 @@ pub struct DealScan {
 }
 
 impl DealScan {
+    /// The forecast facts of a deal.
+    pub fn of(deal: &Deal) -> DealScan {
+        DealScan {
+            id: deal.id,
+            owner_id: deal.owner_id,
+            status: deal.status,
+            amount: deal.amount,
+            expected_close_on: deal.expected_close_on,
+            closed_on: deal.closed_on,
+            stage_id: deal.stage_id,
+            confidence_id: deal.confidence_id,
+            campaign_id: deal.campaign_id,
+            lines: deal
+                .lines
+                .iter()
+                .map(|l| (l.product_id, l.amount))
+                .collect(),
+        }
+    }
+
     /// The first money rule the stored deal breaks (a record written by an older
     /// version, or by SQL outside the library): every amount valid (not negative, at
     /// most four places, below [`crate::model::money::MAX_AMOUNT`]) and, with lines,

@@ -13,11 +13,11 @@ use crate::model::{
 };
 use crate::store::{DealsOf, Removal, Store};
 
-fn dec(s: &str) -> Decimal {
+pub(crate) fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect("decimal")
 }
 
-fn stage(by: &User, name: &str, position: i32) -> Stage {
+pub(crate) fn stage(by: &User, name: &str, position: i32) -> Stage {
     Stage {
         id: StageId::new(),
         name: name.into(),
@@ -32,7 +32,7 @@ fn stage(by: &User, name: &str, position: i32) -> Stage {
     }
 }
 
-fn category(by: &User) -> ProductCategory {
+pub(crate) fn category(by: &User) -> ProductCategory {
     ProductCategory {
         id: ProductCategoryId::new(),
         name: "ソフトウェア".into(),
@@ -45,7 +45,7 @@ fn category(by: &User) -> ProductCategory {
     }
 }
 
-fn product(by: &User, category: &ProductCategory, code: &str) -> Product {
+pub(crate) fn product(by: &User, category: &ProductCategory, code: &str) -> Product {
     Product {
         id: ProductId::new(),
         category_id: category.id,
@@ -61,7 +61,7 @@ fn product(by: &User, category: &ProductCategory, code: &str) -> Product {
     }
 }
 
-fn deal(by: &User, company: crate::CompanyId, close: Option<NaiveDate>) -> Deal {
+pub(crate) fn deal(by: &User, company: crate::CompanyId, close: Option<NaiveDate>) -> Deal {
     Deal {
         id: DealId::new(),
         company_id: company,
@@ -85,7 +85,7 @@ fn deal(by: &User, company: crate::CompanyId, close: Option<NaiveDate>) -> Deal 
     }
 }
 
-fn day(m: u32, d: u32) -> NaiveDate {
+pub(crate) fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2027, m, d).expect("date")
 }
 

@@ -12,6 +12,7 @@
 
 mod activity;
 mod activity_rows;
+mod deal_scan;
 #[cfg(feature = "encryption")]
 mod encryption;
 mod open;
@@ -94,6 +95,11 @@ impl SqliteStore {
         }
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
+        // The forecast's facts of deals changed from outside the library (or of every
+        // deal, after the migration that added them). They only make scans faster: a
+        // deal without them is read from `deals`, so a failure here (a full disk) must
+        // not keep the database from opening.
+        let _ = deal_scan::refresh(&mut conn);
         // Damaged pages anywhere in the file (a failing disk, a crash mid-write) are
         // looked for now, before a write could go into such a file, when the file was
         // not closed cleanly or has not been checked lately (see FULL_CHECK_DAYS).

@@ -3,20 +3,15 @@
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::deal_scan;
 use super::rows::Exec;
 use super::sales_rows::*;
 use super::tx::SqliteTx;
 use crate::error::{Entity, Error, Result};
-use rust_decimal::Decimal;
 
-use super::activity_rows::Day;
-use crate::model::{
-    Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId, UserId,
-};
+use crate::model::{Deal, DealId, DealLine, ListQuery, Master, MasterId, UserId};
 use crate::store::sales::{MasterTable, master_table};
-use crate::store::{
-    DealScan, DealsOf, MasterKind, RecordProblem, SalesReadTx, SalesWriteTx, Scanned,
-};
+use crate::store::{DealScan, DealsOf, MasterKind, SalesReadTx, SalesWriteTx, Scanned};
 
 /// Where a kind of master lives and how it is read.
 struct Table {
@@ -196,33 +191,7 @@ impl SalesReadTx for SqliteTx<'_> {
     }
 
     fn scan_deals(&mut self, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
-        // Deals and lines both in deal id order, merged as they stream.
-        let mut deals = self
-            .conn()
-            .prepare(&format!("SELECT {SCAN_COLUMNS} FROM deals ORDER BY id"))?;
-        let mut lines = self.conn().prepare(
-            "SELECT deal_id, product_id, amount FROM deal_lines ORDER BY deal_id, position",
-        )?;
-        let mut line_rows = lines.query([])?;
-        let mut pending = next_line(&mut line_rows)?;
-        let mut rows = deals.query([])?;
-        let mut scan = empty_scan();
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let mut bad_field = read_scan(r, &mut scan).err();
-            while let Some((deal, line)) = &pending {
-                if *deal != id {
-                    break;
-                }
-                match line {
-                    Ok(line) => scan.lines.push(*line),
-                    Err(field) => bad_field = bad_field.or(Some(field)),
-                }
-                pending = next_line(&mut line_rows)?;
-            }
-            deliver(&id, &scan, bad_field, f)?;
-        }
-        Ok(())
+        super::deal_scan::scan(self.conn(), f)
     }
 
     fn scan_open_deals(
@@ -240,109 +209,21 @@ impl SalesReadTx for SqliteTx<'_> {
         ))?;
         let args: Vec<&dyn ToSql> = owners.iter().map(|u| u as &dyn ToSql).collect();
         let mut rows = stmt.query(args.as_slice())?;
-        let mut scan = empty_scan();
+        let mut scan = deal_scan::empty_scan();
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
-            let bad_field = read_scan(r, &mut scan).err();
-            deliver(&id, &scan, bad_field, f)?;
+            let bad_field = deal_scan::read_scan(r, &mut scan).err();
+            deal_scan::deliver(&id, &scan, bad_field, f)?;
         }
         Ok(())
     }
 }
 
-/// A line of a deal scan: its deal's id, and the product and amount or the field that
-/// cannot be read.
-type ScanLine = (
-    String,
-    std::result::Result<(ProductId, Decimal), &'static str>,
-);
-
-fn next_line(rows: &mut rusqlite::Rows<'_>) -> Result<Option<ScanLine>> {
-    let Some(r) = rows.next()? else {
-        return Ok(None);
-    };
-    let line = match (r.get::<_, ProductId>(1), r.get::<_, Dec>(2)) {
-        (Ok(product), Ok(amount)) => Ok((product, amount.0)),
-        _ => Err("lines"),
-    };
-    Ok(Some((r.get(0)?, line)))
-}
-
-/// Hands a scanned row to `f`: the facts, or the problem of a row that cannot be read
-/// (`bad_field`) or breaks a money rule.
-fn deliver(
-    id: &str,
-    scan: &DealScan,
-    bad_field: Option<&'static str>,
-    f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
-) -> Result<()> {
-    if let Some(field) = bad_field {
-        return f(Err(RecordProblem::new(
-            Entity::Deal,
-            id,
-            field,
-            &crate::error::Reason::Unreadable,
-        )));
-    }
-    match scan.problem() {
-        Some(problem) => f(Err(problem)),
-        None => f(Ok(scan)),
-    }
-}
-
-/// The columns a deal scan reads, in `read_scan`'s order.
-const SCAN_COLUMNS: &str = "id, owner_id, status, amount, expected_close_on, closed_on, stage_id, \
-     confidence_id, campaign_id";
-
-/// The same for open deals, all from the `deals_open_figures` index (the status is
+/// The columns an open-deal scan reads, in `read_scan`'s order, all from the
+/// `deals_open_figures` index (the status is
 /// known, so it is not read from the table).
 const OPEN_SCAN_COLUMNS: &str = "id, owner_id, 'open', amount, expected_close_on, closed_on, \
      stage_id, confidence_id, campaign_id";
-
-fn empty_scan() -> DealScan {
-    DealScan {
-        id: DealId::default(),
-        owner_id: Default::default(),
-        status: DealStatus::Open,
-        amount: None,
-        expected_close_on: None,
-        closed_on: None,
-        stage_id: None,
-        confidence_id: None,
-        campaign_id: None,
-        lines: Vec::new(),
-    }
-}
-
-/// Reads one scanned row into `scan` (its lines cleared); a column that cannot be read
-/// is named in the error.
-fn read_scan(r: &Row<'_>, scan: &mut DealScan) -> std::result::Result<(), &'static str> {
-    scan.lines.clear();
-    scan.id = r.get(0).map_err(|_| "id")?;
-    scan.owner_id = r.get(1).map_err(|_| "owner_id")?;
-    scan.status = r
-        .get_ref(2)
-        .ok()
-        .and_then(|v| v.as_str().ok())
-        .and_then(|t| DealStatus::parse(t).ok())
-        .ok_or("status")?;
-    scan.amount = r
-        .get::<_, Option<Dec>>(3)
-        .map_err(|_| "amount")?
-        .map(|d| d.0);
-    scan.expected_close_on = r
-        .get::<_, Option<Day>>(4)
-        .map_err(|_| "expected_close_on")?
-        .map(|d| d.0);
-    scan.closed_on = r
-        .get::<_, Option<Day>>(5)
-        .map_err(|_| "closed_on")?
-        .map(|d| d.0);
-    scan.stage_id = r.get(6).map_err(|_| "stage_id")?;
-    scan.confidence_id = r.get(7).map_err(|_| "confidence_id")?;
-    scan.campaign_id = r.get(8).map_err(|_| "campaign_id")?;
-    Ok(())
-}
 
 impl SalesWriteTx for SqliteTx<'_> {
     fn insert_master(&mut self, master: &Master) -> Result<()> {
@@ -381,7 +262,8 @@ impl SalesWriteTx for SqliteTx<'_> {
         self.insert(&insert_sql("deals", DEAL_COLUMNS), |run| {
             deal_params(deal, 0, run)
         })?;
-        self.write_lines(deal)
+        self.write_lines(deal)?;
+        deal_scan::write_facts(self.conn(), &DealScan::of(deal))
     }
 
     fn update_deal(&mut self, deal: &Deal, expected_version: i64) -> Result<()> {
@@ -393,6 +275,7 @@ impl SalesWriteTx for SqliteTx<'_> {
             expected_version,
             |run| deal_params(deal, expected_version, run),
         )?;
-        self.write_lines(deal)
+        self.write_lines(deal)?;
+        deal_scan::write_facts(self.conn(), &DealScan::of(deal))
     }
 }

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_board_index.sql"),
     include_str!("migrations/008_change_log.sql"),
     include_str!("migrations/009_sync.sql"),
+    include_str!("migrations/010_deal_facts.sql"),
 ];
 
 /// The schema version this build creates and understands.

@@ -1,0 +1,589 @@
+//! The forecast's read of every deal ([`SalesReadTx::scan_deals`](crate::store::SalesReadTx)):
+//! from `deal_facts` (integers and 16-byte ids: no text to parse) for the deals whose
+//! facts the library wrote, from `deals` and `deal_lines` for the deals listed in
+//! `deal_facts_stale` (changed by anything else, or refused by the rules). Migration
+//! 010 explains the tables; [`write_facts`] keeps them in step with the library's
+//! writes and [`refresh`] writes the facts of listed deals when a database opens.
+//!
+//! Both paths give the same [`DealScan`] and deliver deals in id order, so a forecast
+//! (and the seeded Monte Carlo of a range) does not depend on which path read a deal.
+
+use chrono::NaiveDate;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::activity_rows::Day;
+use super::sales_rows::Dec;
+use crate::error::{Entity, Reason, Result};
+use crate::forecast::units;
+use crate::model::{DealId, DealStatus, ProductId};
+use crate::store::{DealScan, RecordProblem, Scanned};
+
+/// With more deals listed than this, a scan reads every deal from `deals` in one merged
+/// pass (one lookup per listed deal would be slower), and so does [`refresh`].
+const LOOKUPS_AT_MOST: i64 = 10_000;
+
+/// Bytes of one packed line: the product's UUID, then the amount's units (i64, LE).
+const LINE_BYTES: usize = 24;
+
+/// Day 0 of the facts' day numbers.
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+
+/// Calls `f` with every deal, in id order.
+pub(super) fn scan(conn: &Connection, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
+    let listed: i64 = conn.query_row("SELECT count(*) FROM deal_facts_stale", [], |r| r.get(0))?;
+    if listed > LOOKUPS_AT_MOST {
+        return scan_deals_table(conn, f);
+    }
+    // The few listed deals, read from `deals` first, then merged into the facts'
+    // stream by id.
+    let mut pending = Vec::with_capacity(listed.max(0) as usize);
+    let mut ids = conn.prepare_cached("SELECT deal_id FROM deal_facts_stale ORDER BY deal_id")?;
+    let mut scan = empty_scan();
+    for id in ids.query_map([], |r| r.get::<_, String>(0))? {
+        let id = id?;
+        if let Some(read) = read_one(conn, &id, &mut scan)? {
+            pending.push((Uuid::parse_str(&id).unwrap_or_default(), id, read));
+        }
+    }
+    // Text ids and UUIDs sort alike except for ids that are not UUIDs at all (nil
+    // here): order the pending deals as the merge compares them.
+    pending.sort_by_key(|(uuid, _, _)| *uuid);
+    let mut pending = pending.into_iter().peekable();
+
+    let mut facts = conn.prepare_cached(
+        "SELECT deal_id, owner, status, amount, expected, closed, stage, confidence, campaign, \
+         lines FROM deal_facts",
+    )?;
+    let mut rows = facts.query([])?;
+    while let Some(r) = rows.next()? {
+        let read = read_facts(r, &mut scan);
+        let at = scan.id.as_uuid();
+        while let Some((_, id, read)) = pending.next_if(|(uuid, _, _)| *uuid < at) {
+            deliver_read(&id, read, f)?;
+        }
+        match read {
+            Ok(()) => f(Ok(&scan))?,
+            Err(problem) => f(Err(problem))?,
+        }
+    }
+    for (_, id, read) in pending {
+        deliver_read(&id, read, f)?;
+    }
+    Ok(())
+}
+
+/// A listed deal read from `deals`: its scan, or the field that cannot be read.
+type Read = std::result::Result<DealScan, &'static str>;
+
+fn deliver_read(id: &str, read: Read, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
+    match read {
+        Ok(scan) => deliver(id, &scan, None, f),
+        Err(field) => deliver(id, &empty_scan(), Some(field), f),
+    }
+}
+
+/// Reads one facts row into `scan`; a row that cannot be decoded (written by SQL
+/// from outside the library) is the deal's problem.
+fn read_facts(r: &Row<'_>, scan: &mut DealScan) -> std::result::Result<(), RecordProblem> {
+    scan.lines.clear();
+    let raw_id = r
+        .get_ref(0)
+        .ok()
+        .and_then(|v| v.as_blob().ok())
+        .unwrap_or(&[]);
+    let problem = |field: &str| {
+        let id = Uuid::from_slice(raw_id).map_or_else(|_| hex(raw_id), |u| u.to_string());
+        RecordProblem::new(Entity::Deal, id, field, &Reason::Unreadable)
+    };
+    scan.id = DealId::from(Uuid::from_slice(raw_id).map_err(|_| problem("id"))?);
+    scan.owner_id = uuid(r, 1)
+        .flatten()
+        .ok_or_else(|| problem("owner_id"))?
+        .into();
+    scan.status = match r.get_ref(2).ok().and_then(|v| v.as_i64().ok()) {
+        Some(0) => DealStatus::Open,
+        Some(1) => DealStatus::Won,
+        Some(2) => DealStatus::Lost,
+        _ => return Err(problem("status")),
+    };
+    scan.amount = optional(r, 3, |n| Some(Decimal::new(n, 4))).ok_or_else(|| problem("amount"))?;
+    scan.expected_close_on = optional(r, 4, day).ok_or_else(|| problem("expected_close_on"))?;
+    scan.closed_on = optional(r, 5, day).ok_or_else(|| problem("closed_on"))?;
+    scan.stage_id = uuid(r, 6)
+        .ok_or_else(|| problem("stage_id"))?
+        .map(Into::into);
+    scan.confidence_id = uuid(r, 7)
+        .ok_or_else(|| problem("confidence_id"))?
+        .map(Into::into);
+    scan.campaign_id = uuid(r, 8)
+        .ok_or_else(|| problem("campaign_id"))?
+        .map(Into::into);
+    let lines = match r.get_ref(9) {
+        Ok(ValueRef::Null) => &[][..],
+        Ok(ValueRef::Blob(b)) if b.len() % LINE_BYTES == 0 => b,
+        _ => return Err(problem("lines")),
+    };
+    for line in lines.chunks_exact(LINE_BYTES) {
+        let (product, amount) = line.split_at(16);
+        let product = ProductId::from(Uuid::from_slice(product).map_err(|_| problem("lines"))?);
+        let amount = i64::from_le_bytes(amount.try_into().map_err(|_| problem("lines"))?);
+        scan.lines.push((product, Decimal::new(amount, 4)));
+    }
+    Ok(())
+}
+
+/// A nullable 16-byte UUID column: `None` when it is neither NULL nor 16 bytes.
+fn uuid(r: &Row<'_>, i: usize) -> Option<Option<Uuid>> {
+    match r.get_ref(i).ok()? {
+        ValueRef::Null => Some(None),
+        ValueRef::Blob(b) => Uuid::from_slice(b).ok().map(Some),
+        _ => None,
+    }
+}
+
+/// A nullable integer column through `from`: `None` when it cannot be read.
+fn optional<T>(r: &Row<'_>, i: usize, from: impl Fn(i64) -> Option<T>) -> Option<Option<T>> {
+    match r.get_ref(i).ok()? {
+        ValueRef::Null => Some(None),
+        ValueRef::Integer(n) => from(n).map(Some),
+        _ => None,
+    }
+}
+
+fn day(n: i64) -> Option<NaiveDate> {
+    EPOCH.checked_add_signed(chrono::TimeDelta::try_days(n)?)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes the facts of a deal the library has just written (after its lines), and
+/// takes it off the list; a deal whose facts cannot be packed (it breaks a money rule,
+/// or an amount needs more than 64 bits of units) stays listed and is read from
+/// `deals`.
+pub(super) fn write_facts(conn: &Connection, scan: &DealScan) -> Result<()> {
+    let Some(facts) = pack(scan) else {
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO deal_facts (deal_id, owner, status, amount, expected, closed, \
+         stage, confidence, campaign, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        scan.id.as_uuid().as_bytes().as_slice(),
+        scan.owner_id.as_uuid().as_bytes().as_slice(),
+        facts.status,
+        facts.amount,
+        facts.expected,
+        facts.closed,
+        scan.stage_id.map(|s| s.as_uuid().as_bytes().to_vec()),
+        scan.confidence_id.map(|s| s.as_uuid().as_bytes().to_vec()),
+        scan.campaign_id.map(|s| s.as_uuid().as_bytes().to_vec()),
+        facts.lines,
+    ])?;
+    conn.prepare_cached("DELETE FROM deal_facts_stale WHERE deal_id = ?")?
+        .execute([scan.id.to_string()])?;
+    Ok(())
+}
+
+/// The integer columns of a deal's facts.
+struct Packed {
+    status: i64,
+    amount: Option<i64>,
+    expected: Option<i64>,
+    closed: Option<i64>,
+    lines: Option<Vec<u8>>,
+}
+
+fn pack(scan: &DealScan) -> Option<Packed> {
+    if scan.problem().is_some() {
+        return None;
+    }
+    let units = |d: Decimal| units(d).and_then(|u| i64::try_from(u).ok());
+    let day = |d: NaiveDate| (d - EPOCH).num_days();
+    let amount = match scan.amount {
+        Some(a) => Some(units(a)?),
+        None => None,
+    };
+    let lines = if scan.lines.is_empty() {
+        None
+    } else {
+        let mut packed = Vec::with_capacity(scan.lines.len() * LINE_BYTES);
+        for (product, amount) in &scan.lines {
+            packed.extend_from_slice(product.as_uuid().as_bytes());
+            packed.extend_from_slice(&units(*amount)?.to_le_bytes());
+        }
+        Some(packed)
+    };
+    Some(Packed {
+        status: match scan.status {
+            DealStatus::Open => 0,
+            DealStatus::Won => 1,
+            DealStatus::Lost => 2,
+        },
+        amount,
+        expected: scan.expected_close_on.map(day),
+        closed: scan.closed_on.map(day),
+        lines,
+    })
+}
+
+/// Writes the facts of the listed deals that can have them (after the migration that
+/// lists every existing deal, or changes made from outside the library), in one
+/// transaction. The facts only make scans faster: a listed deal is read correctly
+/// from `deals` either way.
+pub(super) fn refresh(conn: &mut Connection) -> Result<()> {
+    let listed: i64 = conn.query_row("SELECT count(*) FROM deal_facts_stale", [], |r| r.get(0))?;
+    if listed == 0 {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "DELETE FROM deal_facts_stale WHERE deal_id NOT IN (SELECT id FROM deals)",
+        [],
+    )?;
+    if listed > LOOKUPS_AT_MOST {
+        scan_deals_table(&tx, &mut |scanned| match scanned {
+            Ok(scan) => write_facts(&tx, scan),
+            Err(_) => Ok(()),
+        })?;
+    } else {
+        let ids = tx
+            .prepare("SELECT deal_id FROM deal_facts_stale")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut scan = empty_scan();
+        for id in ids {
+            if let Some(Ok(scan)) = read_one(&tx, &id, &mut scan)? {
+                write_facts(&tx, &scan)?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// One deal from `deals` and `deal_lines`; `None` when there is no such deal.
+fn read_one(conn: &Connection, id: &str, scan: &mut DealScan) -> Result<Option<Read>> {
+    let mut deal =
+        conn.prepare_cached(&format!("SELECT {SCAN_COLUMNS} FROM deals WHERE id = ?"))?;
+    let bad_field = match deal
+        .query_row([id], |r| Ok(read_scan(r, scan).err()))
+        .optional()?
+    {
+        None => return Ok(None),
+        Some(bad_field) => bad_field,
+    };
+    let mut lines = conn.prepare_cached(
+        "SELECT deal_id, product_id, amount FROM deal_lines WHERE deal_id = ? ORDER BY position",
+    )?;
+    let mut rows = lines.query([id])?;
+    let mut bad_field = bad_field;
+    while let Some((_, line)) = next_line(&mut rows)? {
+        match line {
+            Ok(line) => scan.lines.push(line),
+            Err(field) => bad_field = bad_field.or(Some(field)),
+        }
+    }
+    Ok(Some(match bad_field {
+        Some(field) => Err(field),
+        None => Ok(scan.clone()),
+    }))
+}
+
+/// Every deal from `deals`, with its lines: deals and lines both in deal id order,
+/// merged as they stream.
+fn scan_deals_table(conn: &Connection, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
+    let mut deals = conn.prepare(&format!("SELECT {SCAN_COLUMNS} FROM deals ORDER BY id"))?;
+    let mut lines = conn
+        .prepare("SELECT deal_id, product_id, amount FROM deal_lines ORDER BY deal_id, position")?;
+    let mut line_rows = lines.query([])?;
+    let mut pending = next_line(&mut line_rows)?;
+    let mut rows = deals.query([])?;
+    let mut scan = empty_scan();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let mut bad_field = read_scan(r, &mut scan).err();
+        while let Some((deal, line)) = &pending {
+            if *deal != id {
+                break;
+            }
+            match line {
+                Ok(line) => scan.lines.push(*line),
+                Err(field) => bad_field = bad_field.or(Some(field)),
+            }
+            pending = next_line(&mut line_rows)?;
+        }
+        deliver(&id, &scan, bad_field, f)?;
+    }
+    Ok(())
+}
+
+/// The columns a deal scan reads, in `read_scan`'s order.
+const SCAN_COLUMNS: &str = "id, owner_id, status, amount, expected_close_on, closed_on, stage_id, \
+     confidence_id, campaign_id";
+
+/// A line of a deal scan: its deal's id, and the product and amount or the field that
+/// cannot be read.
+type ScanLine = (
+    String,
+    std::result::Result<(ProductId, Decimal), &'static str>,
+);
+
+fn next_line(rows: &mut rusqlite::Rows<'_>) -> Result<Option<ScanLine>> {
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let line = match (r.get::<_, ProductId>(1), r.get::<_, Dec>(2)) {
+        (Ok(product), Ok(amount)) => Ok((product, amount.0)),
+        _ => Err("lines"),
+    };
+    Ok(Some((r.get(0)?, line)))
+}
+
+/// Hands a scanned row to `f`: the facts, or the problem of a row that cannot be read
+/// (`bad_field`) or breaks a money rule.
+pub(super) fn deliver(
+    id: &str,
+    scan: &DealScan,
+    bad_field: Option<&'static str>,
+    f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
+) -> Result<()> {
+    if let Some(field) = bad_field {
+        return f(Err(RecordProblem::new(
+            Entity::Deal,
+            id,
+            field,
+            &crate::error::Reason::Unreadable,
+        )));
+    }
+    match scan.problem() {
+        Some(problem) => f(Err(problem)),
+        None => f(Ok(scan)),
+    }
+}
+
+pub(super) fn empty_scan() -> DealScan {
+    DealScan {
+        id: DealId::default(),
+        owner_id: Default::default(),
+        status: DealStatus::Open,
+        amount: None,
+        expected_close_on: None,
+        closed_on: None,
+        stage_id: None,
+        confidence_id: None,
+        campaign_id: None,
+        lines: Vec::new(),
+    }
+}
+
+/// Reads one scanned row into `scan` (its lines cleared); a column that cannot be read
+/// is named in the error.
+pub(super) fn read_scan(r: &Row<'_>, scan: &mut DealScan) -> std::result::Result<(), &'static str> {
+    scan.lines.clear();
+    scan.id = r.get(0).map_err(|_| "id")?;
+    scan.owner_id = r.get(1).map_err(|_| "owner_id")?;
+    scan.status = r
+        .get_ref(2)
+        .ok()
+        .and_then(|v| v.as_str().ok())
+        .and_then(|t| DealStatus::parse(t).ok())
+        .ok_or("status")?;
+    scan.amount = r
+        .get::<_, Option<Dec>>(3)
+        .map_err(|_| "amount")?
+        .map(|d| d.0);
+    scan.expected_close_on = r
+        .get::<_, Option<Day>>(4)
+        .map_err(|_| "expected_close_on")?
+        .map(|d| d.0);
+    scan.closed_on = r
+        .get::<_, Option<Day>>(5)
+        .map_err(|_| "closed_on")?
+        .map(|d| d.0);
+    scan.stage_id = r.get(6).map_err(|_| "stage_id")?;
+    scan.confidence_id = r.get(7).map_err(|_| "confidence_id")?;
+    scan.campaign_id = r.get(8).map_err(|_| "campaign_id")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Deal, DealLine, Master};
+    use crate::store::Store;
+    use crate::store::conformance::sales::{category, day, deal, dec, product, stage};
+    use crate::store::conformance::seed;
+    use crate::store::sqlite::SqliteStore;
+
+    type Collected = Vec<std::result::Result<DealScan, RecordProblem>>;
+    type Sink<'a> = &'a mut dyn FnMut(Scanned<'_>) -> Result<()>;
+
+    /// Every deal through the facts (`scan`) and straight from `deals`.
+    fn both_ways(store: &SqliteStore) -> (Collected, Collected) {
+        store.with_connection(|c| {
+            let collect = |run: &dyn Fn(Sink<'_>) -> Result<()>| {
+                let mut out = Vec::new();
+                run(&mut |s| {
+                    out.push(s.cloned());
+                    Ok(())
+                })
+                .expect("scan");
+                out
+            };
+            (
+                collect(&|f| scan(c, f)),
+                collect(&|f| scan_deals_table(c, f)),
+            )
+        })
+    }
+
+    fn listed(store: &SqliteStore) -> i64 {
+        store.with_connection(|c| {
+            c.query_row("SELECT count(*) FROM deal_facts_stale", [], |r| r.get(0))
+                .expect("count")
+        })
+    }
+
+    /// A ledger of deals of every shape: each status, with and without amount, dates,
+    /// references and lines (amounts up to the largest the rules allow).
+    fn ledger(store: SqliteStore) -> (SqliteStore, Vec<Deal>) {
+        let (u, c) = seed(&store);
+        let cat = category(&u);
+        let p = product(&u, &cat, "SV-100");
+        let s = stage(&u, "提案", 3);
+        let mut deals = Vec::new();
+        for n in 0..40u32 {
+            let mut d = deal(&u, c.id, (n % 5 != 0).then(|| day(1 + n % 12, 1 + n % 28)));
+            d.amount = match n % 4 {
+                0 => None,
+                1 => Some(dec("999999999999999.9999")),
+                _ => Some(Decimal::new(i64::from(n) * 12_345, n % 5)),
+            };
+            if n % 3 == 0 {
+                d.status = if n % 2 == 0 {
+                    DealStatus::Won
+                } else {
+                    DealStatus::Lost
+                };
+                d.closed_on = Some(day(2, 1 + n % 20));
+            }
+            if n % 7 == 0 {
+                d.stage_id = Some(s.id);
+            }
+            if n % 6 == 1 {
+                d.lines = vec![
+                    DealLine::new(p.id, dec("3"), dec("0.1")).expect("line"),
+                    DealLine::new(p.id, dec("1.5"), dec("1000")).expect("line"),
+                ];
+                d.amount = Some(dec("1500.3"));
+            }
+            deals.push(d);
+        }
+        let dyn_store: &dyn Store = &store;
+        dyn_store
+            .write(|tx| {
+                tx.insert_master(&Master::ProductCategory(cat.clone()))?;
+                tx.insert_master(&Master::Product(p.clone()))?;
+                tx.insert_master(&Master::Stage(s.clone()))?;
+                deals.iter().try_for_each(|d| tx.insert_deal(d))
+            })
+            .expect("deals");
+        (store, deals)
+    }
+
+    #[test]
+    fn the_facts_give_what_the_deals_table_gives_in_the_same_order() {
+        let (store, deals) = ledger(SqliteStore::open_in_memory().expect("store"));
+        // The largest amounts do not fit 64 bits of units: those deals stay listed and
+        // are read from `deals`, merged into the facts' stream in id order.
+        let too_large = deals
+            .iter()
+            .filter(|d| d.amount == Some(dec("999999999999999.9999")))
+            .count();
+        assert_eq!(listed(&store), too_large as i64);
+        let (facts, table) = both_ways(&store);
+        assert_eq!(facts.len(), deals.len());
+        assert_eq!(facts, table);
+        let mut ids: Vec<_> = deals.iter().map(|d| d.id).collect();
+        ids.sort();
+        let scanned: Vec<_> = facts
+            .iter()
+            .map(|s| s.as_ref().expect("valid").id)
+            .collect();
+        assert_eq!(scanned, ids, "deals come in id order");
+    }
+
+    #[test]
+    fn a_change_from_outside_the_library_is_read_from_the_deals_table() {
+        let dir = std::env::temp_dir().join(format!("sfa-deal-scan-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("ledger.sqlite");
+        let (store, deals) = ledger(SqliteStore::open(&path).expect("store"));
+        let too_large = listed(&store);
+        let lined = deals.iter().find(|d| !d.lines.is_empty()).expect("lined");
+        let plain = deals
+            .iter()
+            .find(|d| d.lines.is_empty() && d.amount.is_some())
+            .expect("plain");
+        store.with_connection(|c| {
+            c.execute(
+                "UPDATE deals SET amount = '77.5' WHERE id = ?",
+                [plain.id.to_string()],
+            )
+            .expect("amount");
+            c.execute(
+                "UPDATE deal_lines SET amount = '1.5' WHERE deal_id = ?",
+                [lined.id.to_string()],
+            )
+            .expect("line");
+        });
+        assert_eq!(listed(&store), too_large + 2);
+        let (facts, table) = both_ways(&store);
+        assert_eq!(facts, table);
+        let changed = |facts: &Collected| {
+            facts
+                .iter()
+                .flatten()
+                .find(|s| s.id == plain.id)
+                .and_then(|s| s.amount)
+        };
+        assert_eq!(changed(&facts), Some(dec("77.5")));
+        assert!(
+            facts
+                .iter()
+                .any(|s| matches!(s, Err(p) if p.id == lined.id.to_string())),
+            "lines that no longer add up are the deal's problem"
+        );
+
+        // Reopening writes the facts of the valid change; the refused deal stays listed.
+        drop(store);
+        let store = SqliteStore::open(&path).expect("reopen");
+        assert_eq!(listed(&store), too_large + 1);
+        let (facts, table) = both_ways(&store);
+        assert_eq!(facts, table);
+        assert_eq!(changed(&facts), Some(dec("77.5")));
+        drop(store);
+        std::fs::remove_dir_all(&dir).expect("clean");
+    }
+
+    #[test]
+    fn a_damaged_facts_row_is_that_deals_problem_only() {
+        let (store, deals) = ledger(SqliteStore::open_in_memory().expect("store"));
+        store.with_connection(|c| {
+            c.execute("UPDATE deal_facts SET status = 7 WHERE deal_id = (SELECT min(deal_id) FROM deal_facts)", [])
+                .expect("damage");
+        });
+        let (facts, _) = both_ways(&store);
+        assert_eq!(facts.len(), deals.len());
+        let problems: Vec<_> = facts.iter().filter_map(|s| s.as_ref().err()).collect();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "status");
+        assert!(deals.iter().any(|d| d.id.to_string() == problems[0].id));
+    }
+}
