@@ -53,10 +53,7 @@ pub(super) fn scan(conn: &Connection, f: &mut dyn FnMut(Scanned<'_>) -> Result<(
     pending.sort_by_key(|(uuid, _, _)| *uuid);
     let mut pending = pending.into_iter().peekable();
 
-    let mut facts = conn.prepare_cached(
-        "SELECT deal_id, owner, status, amount, expected, closed, stage, confidence, campaign, \
-         lines FROM deal_facts",
-    )?;
+    let mut facts = conn.prepare_cached("SELECT deal_id, facts FROM deal_facts")?;
     let mut rows = facts.query([])?;
     while let Some(r) = rows.next()? {
         let read = read_facts(r, &mut scan);
@@ -88,73 +85,107 @@ fn deliver_read(id: &str, read: Read, f: &mut dyn FnMut(Scanned<'_>) -> Result<(
 /// Reads one facts row into `scan`; a row that cannot be decoded (written by SQL
 /// from outside the library) is the deal's problem.
 fn read_facts(r: &Row<'_>, scan: &mut DealScan) -> std::result::Result<(), RecordProblem> {
+    let blob = |i| match r.get_ref(i) {
+        Ok(ValueRef::Blob(b)) => b,
+        _ => &[],
+    };
+    let raw_id = blob(0);
+    let Ok(id) = Uuid::from_slice(raw_id) else {
+        return Err(RecordProblem::new(
+            Entity::Deal,
+            hex(raw_id),
+            "id",
+            &Reason::Unreadable,
+        ));
+    };
+    scan.id = DealId::from(id);
+    unpack(blob(1), scan)
+        .map_err(|field| RecordProblem::new(Entity::Deal, id, field, &Reason::Unreadable))
+}
+
+/// The packed facts of a deal (the layout migration 010 gives): a format byte (1),
+/// the status (0 open, 1 won, 2 lost), a byte of flags for the optional parts present
+/// ([`HAS_AMOUNT`] ...), the owner (16 bytes), then each part present in flag order:
+/// the amount in units of 1/10,000 (i64), the expected and close dates as days since
+/// 1970-01-01 (i32 each), the stage, confidence level and campaign (16 bytes each);
+/// the rest is the lines, [`LINE_BYTES`] each. Integers are little-endian.
+const FORMAT: u8 = 1;
+const HAS_AMOUNT: u8 = 1;
+const HAS_EXPECTED: u8 = 1 << 1;
+const HAS_CLOSED: u8 = 1 << 2;
+const HAS_STAGE: u8 = 1 << 3;
+const HAS_CONFIDENCE: u8 = 1 << 4;
+const HAS_CAMPAIGN: u8 = 1 << 5;
+
+/// Days from 0001-01-01 (chrono's day 1 is that date) to 1970-01-01.
+const EPOCH_FROM_CE: i32 = 719_163;
+
+/// Decodes packed facts into `scan` (its id already set); the error names the part
+/// that cannot be read.
+fn unpack(bytes: &[u8], scan: &mut DealScan) -> std::result::Result<(), &'static str> {
     scan.lines.clear();
-    let raw_id = r
-        .get_ref(0)
-        .ok()
-        .and_then(|v| v.as_blob().ok())
-        .unwrap_or(&[]);
-    let problem = |field: &str| {
-        let id = Uuid::from_slice(raw_id).map_or_else(|_| hex(raw_id), |u| u.to_string());
-        RecordProblem::new(Entity::Deal, id, field, &Reason::Unreadable)
+    let mut rest = bytes;
+    let mut take = |n: usize, field: &'static str| {
+        if rest.len() < n {
+            return Err(field);
+        }
+        let (head, tail) = rest.split_at(n);
+        rest = tail;
+        Ok(head)
     };
-    scan.id = DealId::from(Uuid::from_slice(raw_id).map_err(|_| problem("id"))?);
-    scan.owner_id = uuid(r, 1)
-        .flatten()
-        .ok_or_else(|| problem("owner_id"))?
-        .into();
-    scan.status = match r.get_ref(2).ok().and_then(|v| v.as_i64().ok()) {
-        Some(0) => DealStatus::Open,
-        Some(1) => DealStatus::Won,
-        Some(2) => DealStatus::Lost,
-        _ => return Err(problem("status")),
+    let head = take(3, "facts")?;
+    if head[0] != FORMAT {
+        return Err("facts");
+    }
+    let flags = head[2];
+    scan.status = match head[1] {
+        0 => DealStatus::Open,
+        1 => DealStatus::Won,
+        2 => DealStatus::Lost,
+        _ => return Err("status"),
     };
-    scan.amount = optional(r, 3, |n| Some(Decimal::new(n, 4))).ok_or_else(|| problem("amount"))?;
-    scan.expected_close_on = optional(r, 4, day).ok_or_else(|| problem("expected_close_on"))?;
-    scan.closed_on = optional(r, 5, day).ok_or_else(|| problem("closed_on"))?;
-    scan.stage_id = uuid(r, 6)
-        .ok_or_else(|| problem("stage_id"))?
-        .map(Into::into);
-    scan.confidence_id = uuid(r, 7)
-        .ok_or_else(|| problem("confidence_id"))?
-        .map(Into::into);
-    scan.campaign_id = uuid(r, 8)
-        .ok_or_else(|| problem("campaign_id"))?
-        .map(Into::into);
-    let lines = match r.get_ref(9) {
-        Ok(ValueRef::Null) => &[][..],
-        Ok(ValueRef::Blob(b)) if b.len() % LINE_BYTES == 0 => b,
-        _ => return Err(problem("lines")),
+    let uuid = |b: &[u8]| Uuid::from_slice(b).unwrap_or_default();
+    scan.owner_id = uuid(take(16, "owner_id")?).into();
+    let i64_at = |b: &[u8]| i64::from_le_bytes(b.try_into().unwrap_or_default());
+    let day = |b: &[u8], field| {
+        let n = i32::from_le_bytes(b.try_into().unwrap_or_default());
+        NaiveDate::from_num_days_from_ce_opt(n.checked_add(EPOCH_FROM_CE).ok_or(field)?)
+            .ok_or(field)
     };
-    for line in lines.chunks_exact(LINE_BYTES) {
+    let has = |flag: u8| flags & flag != 0;
+    scan.amount = match has(HAS_AMOUNT) {
+        true => Some(Decimal::new(i64_at(take(8, "amount")?), 4)),
+        false => None,
+    };
+    scan.expected_close_on = match has(HAS_EXPECTED) {
+        true => Some(day(take(4, "expected_close_on")?, "expected_close_on")?),
+        false => None,
+    };
+    scan.closed_on = match has(HAS_CLOSED) {
+        true => Some(day(take(4, "closed_on")?, "closed_on")?),
+        false => None,
+    };
+    scan.stage_id = match has(HAS_STAGE) {
+        true => Some(uuid(take(16, "stage_id")?).into()),
+        false => None,
+    };
+    scan.confidence_id = match has(HAS_CONFIDENCE) {
+        true => Some(uuid(take(16, "confidence_id")?).into()),
+        false => None,
+    };
+    scan.campaign_id = match has(HAS_CAMPAIGN) {
+        true => Some(uuid(take(16, "campaign_id")?).into()),
+        false => None,
+    };
+    if rest.len() % LINE_BYTES != 0 {
+        return Err("lines");
+    }
+    for line in rest.chunks_exact(LINE_BYTES) {
         let (product, amount) = line.split_at(16);
-        let product = ProductId::from(Uuid::from_slice(product).map_err(|_| problem("lines"))?);
-        let amount = i64::from_le_bytes(amount.try_into().map_err(|_| problem("lines"))?);
-        scan.lines.push((product, Decimal::new(amount, 4)));
+        scan.lines
+            .push((uuid(product).into(), Decimal::new(i64_at(amount), 4)));
     }
     Ok(())
-}
-
-/// A nullable 16-byte UUID column: `None` when it is neither NULL nor 16 bytes.
-fn uuid(r: &Row<'_>, i: usize) -> Option<Option<Uuid>> {
-    match r.get_ref(i).ok()? {
-        ValueRef::Null => Some(None),
-        ValueRef::Blob(b) => Uuid::from_slice(b).ok().map(Some),
-        _ => None,
-    }
-}
-
-/// A nullable integer column through `from`: `None` when it cannot be read.
-fn optional<T>(r: &Row<'_>, i: usize, from: impl Fn(i64) -> Option<T>) -> Option<Option<T>> {
-    match r.get_ref(i).ok()? {
-        ValueRef::Null => Some(None),
-        ValueRef::Integer(n) => from(n).map(Some),
-        _ => None,
-    }
-}
-
-fn day(n: i64) -> Option<NaiveDate> {
-    EPOCH.checked_add_signed(chrono::TimeDelta::try_days(n)?)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -169,67 +200,59 @@ pub(super) fn write_facts(conn: &Connection, scan: &DealScan) -> Result<()> {
     let Some(facts) = pack(scan) else {
         return Ok(());
     };
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO deal_facts (deal_id, owner, status, amount, expected, closed, \
-         stage, confidence, campaign, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )?
-    .execute(params![
-        scan.id.as_uuid().as_bytes().as_slice(),
-        scan.owner_id.as_uuid().as_bytes().as_slice(),
-        facts.status,
-        facts.amount,
-        facts.expected,
-        facts.closed,
-        scan.stage_id.map(|s| s.as_uuid().as_bytes().to_vec()),
-        scan.confidence_id.map(|s| s.as_uuid().as_bytes().to_vec()),
-        scan.campaign_id.map(|s| s.as_uuid().as_bytes().to_vec()),
-        facts.lines,
-    ])?;
+    conn.prepare_cached("INSERT OR REPLACE INTO deal_facts (deal_id, facts) VALUES (?, ?)")?
+        .execute(params![scan.id.as_uuid().as_bytes().as_slice(), facts])?;
     conn.prepare_cached("DELETE FROM deal_facts_stale WHERE deal_id = ?")?
         .execute([scan.id.to_string()])?;
     Ok(())
 }
 
-/// The integer columns of a deal's facts.
-struct Packed {
-    status: i64,
-    amount: Option<i64>,
-    expected: Option<i64>,
-    closed: Option<i64>,
-    lines: Option<Vec<u8>>,
-}
-
-fn pack(scan: &DealScan) -> Option<Packed> {
+/// The packed facts of a deal (see [`unpack`]), or `None` when it cannot have them.
+fn pack(scan: &DealScan) -> Option<Vec<u8>> {
     if scan.problem().is_some() {
         return None;
     }
     let units = |d: Decimal| units(d).and_then(|u| i64::try_from(u).ok());
-    let day = |d: NaiveDate| (d - EPOCH).num_days();
-    let amount = match scan.amount {
-        Some(a) => Some(units(a)?),
-        None => None,
-    };
-    let lines = if scan.lines.is_empty() {
-        None
-    } else {
-        let mut packed = Vec::with_capacity(scan.lines.len() * LINE_BYTES);
-        for (product, amount) in &scan.lines {
-            packed.extend_from_slice(product.as_uuid().as_bytes());
-            packed.extend_from_slice(&units(*amount)?.to_le_bytes());
+    let day = |d: NaiveDate| i32::try_from((d - EPOCH).num_days()).ok();
+    let mut flags = 0;
+    let mut parts = Vec::with_capacity(80 + scan.lines.len() * LINE_BYTES);
+    if let Some(amount) = scan.amount {
+        flags |= HAS_AMOUNT;
+        parts.extend_from_slice(&units(amount)?.to_le_bytes());
+    }
+    for (flag, date) in [
+        (HAS_EXPECTED, scan.expected_close_on),
+        (HAS_CLOSED, scan.closed_on),
+    ] {
+        if let Some(date) = date {
+            flags |= flag;
+            parts.extend_from_slice(&day(date)?.to_le_bytes());
         }
-        Some(packed)
+    }
+    for (flag, id) in [
+        (HAS_STAGE, scan.stage_id.map(|i| i.as_uuid())),
+        (HAS_CONFIDENCE, scan.confidence_id.map(|i| i.as_uuid())),
+        (HAS_CAMPAIGN, scan.campaign_id.map(|i| i.as_uuid())),
+    ] {
+        if let Some(id) = id {
+            flags |= flag;
+            parts.extend_from_slice(id.as_bytes());
+        }
+    }
+    for (product, amount) in &scan.lines {
+        parts.extend_from_slice(product.as_uuid().as_bytes());
+        parts.extend_from_slice(&units(*amount)?.to_le_bytes());
+    }
+    let status = match scan.status {
+        DealStatus::Open => 0,
+        DealStatus::Won => 1,
+        DealStatus::Lost => 2,
     };
-    Some(Packed {
-        status: match scan.status {
-            DealStatus::Open => 0,
-            DealStatus::Won => 1,
-            DealStatus::Lost => 2,
-        },
-        amount,
-        expected: scan.expected_close_on.map(day),
-        closed: scan.closed_on.map(day),
-        lines,
-    })
+    let mut packed = Vec::with_capacity(19 + parts.len());
+    packed.extend_from_slice(&[FORMAT, status, flags]);
+    packed.extend_from_slice(scan.owner_id.as_uuid().as_bytes());
+    packed.extend_from_slice(&parts);
+    Some(packed)
 }
 
 /// Writes the facts of the listed deals that can have them (after the migration that
@@ -576,8 +599,12 @@ mod tests {
     fn a_damaged_facts_row_is_that_deals_problem_only() {
         let (store, deals) = ledger(SqliteStore::open_in_memory().expect("store"));
         store.with_connection(|c| {
-            c.execute("UPDATE deal_facts SET status = 7 WHERE deal_id = (SELECT min(deal_id) FROM deal_facts)", [])
-                .expect("damage");
+            c.execute(
+                "UPDATE deal_facts SET facts = CAST(X'0107' || substr(facts, 3) AS BLOB) \
+                 WHERE deal_id = (SELECT min(deal_id) FROM deal_facts)",
+                [],
+            )
+            .expect("damage");
         });
         let (facts, _) = both_ways(&store);
         assert_eq!(facts.len(), deals.len());

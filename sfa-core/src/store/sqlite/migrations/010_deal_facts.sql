@@ -1,10 +1,10 @@
--- v10: what a forecast reads of each deal, as integers and 16-byte ids, so reading a
--- million deals parses no text (issue 19): `deal_facts` holds one row per deal whose
--- stored row the library wrote and checked: the owner, stage, confidence level and
--- campaign as 16-byte UUIDs, the status as 0 open / 1 won / 2 lost, money in units of
--- 1/10,000, dates as days since 1970-01-01, and the line items packed in one blob
--- (per line: the product's 16-byte UUID, then the amount's units as 8 bytes,
--- little-endian).
+-- v10: what a forecast reads of each deal, packed in one blob, so reading a million
+-- deals parses no text and SQLite decodes two columns per deal, not ten (issue 19):
+-- `deal_facts` holds one row per deal whose stored row the library wrote and checked,
+-- keyed by the deal's 16-byte UUID. `facts` packs the status, the owner, stage,
+-- confidence level and campaign as 16-byte UUIDs, money as integer units of 1/10,000,
+-- dates as days since 1970-01-01, and the line items (layout: `unpack` in
+-- sfa-core/src/store/sqlite/deal_scan.rs).
 --
 -- The library writes a deal's facts in the same transaction as the deal. Any other
 -- change to `deals` or `deal_lines` (SQL from outside the library, a sync of parts
@@ -15,16 +15,8 @@
 -- listed and is reported as a problem, as before. Existing deals start listed.
 
 CREATE TABLE deal_facts (
-    deal_id     BLOB PRIMARY KEY NOT NULL,
-    owner       BLOB NOT NULL,
-    status      INTEGER NOT NULL,
-    amount      INTEGER,
-    expected    INTEGER,
-    closed      INTEGER,
-    stage       BLOB,
-    confidence  BLOB,
-    campaign    BLOB,
-    lines       BLOB
+    deal_id  BLOB PRIMARY KEY NOT NULL,
+    facts    BLOB NOT NULL
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE deal_facts_stale (
