@@ -17,7 +17,7 @@ mod teams;
 
 pub use crate::model::MasterKind;
 pub use activity::{ActivityReadTx, ActivityWriteTx, HistoryOf};
-pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx, Scanned};
+pub use sales::{DealScan, DealsOf, SalesReadTx, SalesWriteTx, ScanSink, Scanned};
 pub use sync::{OutboxEntry, Removal, SyncChange, SyncReadTx, SyncWriteTx, WaitingCall};
 pub use teams::{TeamReadTx, TeamWriteTx};
 

@@ -127,6 +127,10 @@ impl DealScan {
 /// A scanned deal, or why its stored row cannot be used.
 pub type Scanned<'a> = std::result::Result<&'a DealScan, RecordProblem>;
 
+/// What [`SalesReadTx::scan_deals`] hands each deal to. It is `Send` so that a store
+/// may decode on one thread while it reads on another.
+pub type ScanSink<'a> = &'a mut (dyn FnMut(Scanned<'_>) -> Result<()> + Send);
+
 /// Selling queries available inside any transaction.
 pub trait SalesReadTx {
     /// A master record by id.
@@ -146,7 +150,7 @@ pub trait SalesReadTx {
     /// Calls `f` with every deal's forecast facts, in one pass, memory flat. A row
     /// that cannot be read, or breaks a rule of [`DealScan::problem`], comes as its
     /// [`RecordProblem`]: one bad row never stops the scan.
-    fn scan_deals(&mut self, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()>;
+    fn scan_deals(&mut self, f: ScanSink<'_>) -> Result<()>;
     /// Calls `f` with the forecast facts of the open deals of `owners` (without lines,
     /// so only the amount is checked), bad rows as their problem.
     fn scan_open_deals(

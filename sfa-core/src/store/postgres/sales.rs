@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::store::sales::{MasterTable, master_table};
 use crate::store::{
-    DealScan, DealsOf, MasterKind, RecordProblem, SalesReadTx, SalesWriteTx, Scanned,
+    DealScan, DealsOf, MasterKind, RecordProblem, SalesReadTx, SalesWriteTx, ScanSink, Scanned,
 };
 
 /// Where a kind of master lives and how it is read.
@@ -295,7 +295,7 @@ impl SalesReadTx for PgTx<'_, '_> {
         self.with_lines(deals)
     }
 
-    fn scan_deals(&mut self, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
+    fn scan_deals(&mut self, f: ScanSink<'_>) -> Result<()> {
         // Deals and lines both in deal id order, merged as they stream: two portals on
         // the one connection, fetched a chunk at a time, so memory stays flat.
         let deals = Stream::open(

@@ -11,7 +11,7 @@ use crate::error::{Entity, Error, Result};
 
 use crate::model::{Deal, DealId, DealLine, ListQuery, Master, MasterId, UserId};
 use crate::store::sales::{MasterTable, master_table};
-use crate::store::{DealScan, DealsOf, MasterKind, SalesReadTx, SalesWriteTx, Scanned};
+use crate::store::{DealScan, DealsOf, MasterKind, SalesReadTx, SalesWriteTx, ScanSink, Scanned};
 
 /// Where a kind of master lives and how it is read.
 struct Table {
@@ -190,7 +190,7 @@ impl SalesReadTx for SqliteTx<'_> {
         self.with_lines(deals)
     }
 
-    fn scan_deals(&mut self, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
+    fn scan_deals(&mut self, f: ScanSink<'_>) -> Result<()> {
         super::deal_scan::scan(self.conn(), f)
     }
 
