@@ -239,7 +239,7 @@ fn unpack(bytes: &[u8], scan: &mut DealScan) -> std::result::Result<(), &'static
         true => Some(uuid(take(16, "campaign_id")?).into()),
         false => None,
     };
-    if rest.len() % LINE_BYTES != 0 {
+    if !rest.len().is_multiple_of(LINE_BYTES) {
         return Err("lines");
     }
     for line in rest.chunks_exact(LINE_BYTES) {
