@@ -87,7 +87,8 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet "maturin>=1.16,<2" pytest mypy pandas
+# polars, pyarrow and DuckDB: the Arrow tests read the library's record batches with each.
+"$venv/bin/python" -m pip install --quiet "maturin>=1.16,<2" pytest mypy pandas polars pyarrow duckdb
 rm -rf target/wheels
 "$venv/bin/maturin" build --quiet -m sfa-py/Cargo.toml --features fault-injection,encryption --out target/wheels
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps target/wheels/sfa-*.whl

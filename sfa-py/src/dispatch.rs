@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 use sfa_core::{ImportReport, Session, Sfa};
 
+use crate::arrow::{self, ArrowStream, DealBatches};
 use crate::envelope::{Failure, Outcome, internal, invalid_argument};
 
 /// A call's arguments: a JSON object.
@@ -303,4 +304,30 @@ pub(crate) fn for_bytes(
         other => return Err(unknown(other)),
     };
     Ok((json!(count), bytes))
+}
+
+/// Calls that return Arrow record batches (for polars, pandas and DuckDB): `deals`
+/// (every deal with its lines and the names beside the ids) and `forecast`.
+pub(crate) fn for_arrow(s: &Session, method: &str, args: &str) -> Result<ArrowStream, Failure> {
+    let a = Args::parse(args)?;
+    match method {
+        "deals" => {
+            let mut batches = DealBatches::new();
+            let mut failed = None;
+            s.walk_deals(|d, names| {
+                if failed.is_none() {
+                    failed = batches.push(d, names).err();
+                }
+                Ok(())
+            })?;
+            match failed {
+                Some(e) => Err(crate::envelope::arrow(e)),
+                None => batches.finish().map_err(crate::envelope::arrow),
+            }
+        }
+        "forecast" => {
+            arrow::forecast_rows(&s.forecast(&a.get("request")?)?).map_err(crate::envelope::arrow)
+        }
+        other => Err(unknown(other)),
+    }
 }

@@ -98,6 +98,17 @@ pub(crate) fn closed() -> Failure {
 }
 
 /// A failure inside the bindings themselves.
+/// An Arrow export that failed: a stored value the Arrow types cannot hold exactly
+/// (written from outside the library) is damage; anything else is a bug.
+pub(crate) fn arrow(e: arrow_schema::ArrowError) -> Failure {
+    match e {
+        arrow_schema::ArrowError::InvalidArgumentError(message) => {
+            Failure(json!({"kind": "damaged", "message": message}))
+        }
+        other => internal(&other.to_string()),
+    }
+}
+
 pub(crate) fn internal(message: &str) -> Failure {
     Failure(json!({"kind": "internal", "message": message}))
 }

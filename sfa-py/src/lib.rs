@@ -7,6 +7,7 @@
 //! exception hierarchy. Long calls run with the GIL released, and a panic is caught and
 //! reported as an internal error, never as `PanicException`.
 
+mod arrow;
 mod dispatch;
 mod envelope;
 
@@ -239,6 +240,28 @@ impl Native {
         };
         (envelope, out.map(|b| PyBytes::new(py, &b)))
     }
+
+    /// A call that returns Arrow record batches (`deals`, `forecast`): the envelope,
+    /// and the batches on success.
+    fn call_for_arrow(
+        &self,
+        py: Python<'_>,
+        user_id: String,
+        method: String,
+        args: String,
+    ) -> (String, Option<arrow::ArrowStream>) {
+        let sfa = self.sfa();
+        let mut out = None;
+        let envelope = {
+            let out = &mut out;
+            guarded(py, move || {
+                let session = sfa?.session(user(&user_id)?)?;
+                *out = Some(dispatch::for_arrow(&session, &method, &args)?);
+                Ok(serde_json::Value::Null)
+            })
+        };
+        (envelope, out)
+    }
 }
 
 fn open_with(
@@ -293,6 +316,7 @@ fn record_input(kind: &str, record: &str) -> String {
 #[pymodule]
 fn _sfa(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Native>()?;
+    m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_card_text, m)?)?;
     m.add_function(wrap_pyfunction!(record_input, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

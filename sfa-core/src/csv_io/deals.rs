@@ -288,15 +288,27 @@ pub(crate) const DEAL_HEADER: &[&str] = &[
     "version",
 ];
 
-/// The names an exported deal refers to, resolved by the workflow.
-pub(crate) struct DealNames<'a> {
-    pub(crate) company: &'a str,
-    pub(crate) owner_email: &'a str,
-    pub(crate) stage: &'a str,
-    pub(crate) confidence: &'a str,
-    pub(crate) campaign: &'a str,
+/// The names a deal's ids stand for, as exports show them beside the ids (see
+/// [`crate::Session::walk_deals`]). A reference the deal does not have, or that names
+/// no record, is the empty string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealNames<'a> {
+    /// The company's name.
+    pub company: &'a str,
+    /// The owner's name.
+    pub owner_name: &'a str,
+    /// The owner's e-mail address.
+    pub owner_email: &'a str,
+    /// The stage's name.
+    pub stage: &'a str,
+    /// The confidence level's label.
+    pub confidence: &'a str,
+    /// The campaign's name.
+    pub campaign: &'a str,
     /// The code of each line's product, in line order.
-    pub(crate) product_codes: Vec<&'a str>,
+    pub product_codes: Vec<&'a str>,
+    /// The name of each line's product, in line order.
+    pub product_names: Vec<&'a str>,
 }
 
 fn day(d: Option<NaiveDate>) -> String {

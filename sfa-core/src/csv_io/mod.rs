@@ -137,6 +137,7 @@
 
 pub(crate) mod columns;
 pub(crate) mod deals;
+pub use deals::DealNames;
 mod decode;
 pub(crate) mod ledger;
 pub(crate) mod masters;

@@ -14,6 +14,7 @@ use crate::csv_io::masters::{MASTER_HEADER, master_fields};
 use crate::csv_io::users::{USER_HEADER, user_fields};
 use crate::csv_io::writer::CsvOut;
 use crate::error::{Entity, Result};
+use crate::model::Deal;
 use crate::model::{CompanyId, ListQuery, Master, MasterKind, UserId};
 use crate::store::{DealsOf, ReadTx, walk_companies, walk_persons};
 
@@ -58,10 +59,27 @@ impl Session {
     /// lines), with masters by name and the owner by e-mail; returns how many deals.
     pub fn export_deals_csv(&self, output: impl Write, options: &ExportOptions) -> Result<u64> {
         let mut out = CsvOut::new(output, options.encoding, DEAL_HEADER)?;
+        let deals = self.walk_deals(|d, names| {
+            for row in deal_rows(d, names) {
+                out.record(Entity::Deal, &d.id.to_string(), &row)?;
+            }
+            Ok(())
+        })?;
+        out.finish()?;
+        Ok(deals)
+    }
+
+    /// Calls `f` with every deal (open and closed), with the names its ids stand for,
+    /// from one consistent snapshot, page by page (memory stays flat); returns how
+    /// many. The exports (CSV, and Arrow for analysts) are written from it.
+    pub fn walk_deals(
+        &self,
+        mut f: impl FnMut(&Deal, &DealNames<'_>) -> Result<()>,
+    ) -> Result<u64> {
         let mut deals = 0u64;
         self.read(|tx, _| {
             let names = master_names(tx)?;
-            let mut owners: HashMap<UserId, String> = HashMap::new();
+            let mut owners: HashMap<UserId, (String, String)> = HashMap::new();
             let mut companies: HashMap<CompanyId, String> = HashMap::new();
             let mut query = ListQuery {
                 limit: 500,
@@ -74,7 +92,7 @@ impl Session {
                     if let Entry::Vacant(e) = owners.entry(d.owner_id) {
                         e.insert(
                             tx.get_user(d.owner_id)?
-                                .map(|u| u.email)
+                                .map(|u| (u.name, u.email))
                                 .unwrap_or_default(),
                         );
                     }
@@ -85,24 +103,33 @@ impl Session {
                                 .unwrap_or_default(),
                         );
                     }
-                    let name = |id: Option<String>| {
-                        id.and_then(|id| names.get(&id)).map_or("", String::as_str)
-                    };
-                    let row_names = DealNames {
-                        company: &companies[&d.company_id],
-                        owner_email: &owners[&d.owner_id],
-                        stage: name(d.stage_id.map(|i| i.to_string())),
-                        confidence: name(d.confidence_id.map(|i| i.to_string())),
-                        campaign: name(d.campaign_id.map(|i| i.to_string())),
-                        product_codes: d
-                            .lines
-                            .iter()
-                            .map(|l| name(Some(l.product_id.to_string())))
-                            .collect(),
-                    };
-                    for row in deal_rows(d, &row_names) {
-                        out.record(Entity::Deal, &d.id.to_string(), &row)?;
-                    }
+                    let master = |id: Option<String>| id.and_then(|id| names.get(&id));
+                    let name = |id: Option<String>| master(id).map_or("", |(n, _)| n.as_str());
+                    let products: Vec<_> = d
+                        .lines
+                        .iter()
+                        .map(|l| master(Some(l.product_id.to_string())))
+                        .collect();
+                    let owner = &owners[&d.owner_id];
+                    f(
+                        d,
+                        &DealNames {
+                            company: &companies[&d.company_id],
+                            owner_name: &owner.0,
+                            owner_email: &owner.1,
+                            stage: name(d.stage_id.map(|i| i.to_string())),
+                            confidence: name(d.confidence_id.map(|i| i.to_string())),
+                            campaign: name(d.campaign_id.map(|i| i.to_string())),
+                            product_codes: products
+                                .iter()
+                                .map(|p| p.map_or("", |(code, _)| code.as_str()))
+                                .collect(),
+                            product_names: products
+                                .iter()
+                                .map(|p| p.map_or("", |(_, name)| name.as_str()))
+                                .collect(),
+                        },
+                    )?;
                     deals += 1;
                 }
                 match page.last() {
@@ -113,7 +140,6 @@ impl Session {
                 }
             }
         })?;
-        out.finish()?;
         Ok(deals)
     }
 
@@ -135,7 +161,7 @@ impl Session {
                     let category = match &m {
                         Master::Product(p) => names
                             .get(&p.category_id.to_string())
-                            .map_or("", String::as_str),
+                            .map_or("", |(name, _)| name.as_str()),
                         _ => "",
                     };
                     out.record(
@@ -167,7 +193,8 @@ impl Session {
 
 /// The name each master is known by in CSV files, by id: a category's or stage's or
 /// campaign's name, a confidence level's label, a product's code.
-fn master_names(tx: &mut dyn ReadTx) -> Result<HashMap<String, String>> {
+/// Each master's id to its name (a product's code) and, for a product, its name.
+fn master_names(tx: &mut dyn ReadTx) -> Result<HashMap<String, (String, String)>> {
     let mut names = HashMap::new();
     for kind in [
         MasterKind::ProductCategory,
@@ -178,11 +205,11 @@ fn master_names(tx: &mut dyn ReadTx) -> Result<HashMap<String, String>> {
     ] {
         for m in tx.list_masters(kind)? {
             let name = match &m {
-                Master::Stage(s) => s.name.clone(),
-                Master::Confidence(c) => c.label.clone(),
-                Master::Campaign(c) => c.name.clone(),
-                Master::Product(p) => p.code.clone(),
-                Master::ProductCategory(c) => c.name.clone(),
+                Master::Stage(s) => (s.name.clone(), String::new()),
+                Master::Confidence(c) => (c.label.clone(), String::new()),
+                Master::Campaign(c) => (c.name.clone(), String::new()),
+                Master::Product(p) => (p.code.clone(), p.name.clone()),
+                Master::ProductCategory(c) => (c.name.clone(), String::new()),
             };
             names.insert(m.id().to_string(), name);
         }

@@ -26,7 +26,7 @@ from typing import Any, Generic, Literal, Optional, TypeVar, Union
 from . import _records as _r
 from ._codec import decode, encode
 from ._records import *  # noqa: F401,F403 - the record classes are the public API
-from ._sfa import Native, __version__
+from ._sfa import ArrowStream, Native, __version__
 from ._sfa import parse_card_text as _parse_card_text
 from .errors import (
     BusyError,
@@ -678,6 +678,32 @@ class Session:
     def forecast_range(self, request: _r.RangeRequest) -> _r.ForecastRange:
         return self._one(_r.ForecastRange, "forecast_range", request=request)
 
+    # --- Arrow, for polars, pandas and DuckDB ---
+    def _arrow(self, method: str, **args: Any) -> ArrowStream:
+        payload = {k: (v._json() if hasattr(v, "_json") else encode(v, k)) for k, v in args.items()}
+        envelope, stream = self._native.call_for_arrow(self.user_id, method, json.dumps(payload))
+        _unwrap(envelope)
+        assert stream is not None
+        return stream
+
+    def deals_arrow(self) -> ArrowStream:
+        """Every deal (open and closed) as Arrow record batches, one row per deal, its
+        line items in a `lines` list column, the names of the company, owner, stage,
+        confidence level, campaign and products beside their ids. Money is
+        `decimal128(38, 4)`, dates `date32`, instants `timestamp[ms, UTC]`.
+
+            pl.DataFrame(me.deals_arrow())       # polars
+            pa.table(me.deals_arrow())           # pyarrow, then .to_pandas()
+            duckdb.sql("FROM deals").df()        # with deals = me.deals_arrow()
+        """
+        return self._arrow("deals")
+
+    def forecast_arrow(self, request: _r.ForecastRequest) -> ArrowStream:
+        """`forecast(request)` as Arrow record batches: `month` a `date32` (the month's
+        first day), the dimension columns, counts, and exact money (`pipeline` and
+        `won` `decimal128(38, 4)`, `weighted` and `expected` `decimal128(38, 6)`)."""
+        return self._arrow("forecast", request=request)
+
     # --- teams ---
     def add_team(self, input: _r.TeamInput) -> _r.Team:
         return self._one(_r.Team, "add_team", input=input)
@@ -752,6 +778,7 @@ def encode_keep_decimals(record: Any) -> dict[str, Any]:
 
 
 __all__ = [
+    "ArrowStream",
     "BusyError",
     "ConflictError",
     "CsvImportError",
