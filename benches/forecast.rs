@@ -239,6 +239,10 @@ fn main() {
                         python * 1e3,
                         report["sfa_python_rows_equal_exact"]
                     );
+                    println!(
+                        "every deal from Python as Arrow record batches into a polars DataFrame (open, deals_arrow, pl.DataFrame): {}",
+                        optional("sfa_deals_arrow_s")
+                    );
                 }
                 None => println!(
                     "sfa called from Python: not measured (install the sfa wheel where pandas is)"

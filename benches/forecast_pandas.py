@@ -16,7 +16,8 @@ team.sqlite (the same deals in the library's database). Months are YYYY-MM.
    DECIMAL(38, 4) money, end to end;
 7. when the `sfa` package is installed: the library's own forecast called from Python
    (open the database, forecast by month x owner), end to end, for the overhead of the
-   bindings over the Rust figure.
+   bindings over the Rust figure, and every deal exported as Arrow record batches into
+   a polars DataFrame.
 
 The rule is the library's: an open deal counts in the month of its expected close date
 with probability = its confidence level's percentage, else its stage's default, else
@@ -207,6 +208,7 @@ def main():
 
     sfa_s = None
     sfa_rows = None
+    arrow_s = None
     try:
         import datetime as dt
 
@@ -224,6 +226,17 @@ def main():
         runs = [timed(library) for _ in range(3)]
         sfa_rows = runs[0][0]
         sfa_s = sorted(t for _, t in runs)[1]
+
+        def deals_as_arrow():
+            db = sfa.Sfa.open(f"{d}/team.sqlite")
+            stream = db.session_by_email("bench@example.jp").deals_arrow()
+            try:
+                import polars as pl
+
+                return pl.DataFrame(stream).height
+            except ImportError:
+                return len(stream)
+        arrow_rows, arrow_s = timed(deals_as_arrow)
 
     exact = {}
     for (month, owner), r in og.iterrows():
@@ -246,6 +259,7 @@ def main():
         "polars_read_csv_decimal_end_to_end_s": polars_exact_s,
         "duckdb_read_csv_decimal_end_to_end_s": duckdb_s,
         "sfa_python_end_to_end_s": sfa_s,
+        "sfa_deals_arrow_s": arrow_s,
         "sfa_python_rows_equal_exact": None if sfa_rows is None else same(sfa_rows, exact),
         "exact": exact,
     }))
