@@ -38,6 +38,7 @@ use tx::PgTx;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_initial.sql"),
     include_str!("migrations/002_sync.sql"),
+    include_str!("migrations/003_deal_sort.sql"),
 ];
 
 /// How a [`PostgresStore`] connects.

@@ -64,3 +64,7 @@ BEGIN
     DELETE FROM deal_facts WHERE deal_id = unhex(replace(OLD.deal_id, '-', ''));
     INSERT OR IGNORE INTO deal_facts_stale (deal_id) VALUES (OLD.deal_id);
 END;
+
+-- Every deal in list order (sort key, id): the exports walk all deals page by page, and
+-- without this index each page sorted the whole table.
+CREATE INDEX deals_sort ON deals (sort_key, id);
