@@ -75,6 +75,44 @@ pub struct DealScan {
 }
 
 impl DealScan {
+    /// A scan to read rows into (every store reuses one across rows).
+    pub(crate) fn empty() -> DealScan {
+        DealScan {
+            id: DealId::default(),
+            owner_id: UserId::default(),
+            status: DealStatus::Open,
+            amount: None,
+            expected_close_on: None,
+            closed_on: None,
+            stage_id: None,
+            confidence_id: None,
+            campaign_id: None,
+            lines: Vec::new(),
+        }
+    }
+
+    /// Hands this scanned row (of deal `id`) to `f`: the facts, or the problem of a
+    /// row that cannot be read (`bad_field`) or breaks a money rule.
+    pub(crate) fn deliver(
+        &self,
+        id: impl std::fmt::Display,
+        bad_field: Option<&'static str>,
+        f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
+    ) -> Result<()> {
+        if let Some(field) = bad_field {
+            return f(Err(RecordProblem::new(
+                Entity::Deal,
+                id,
+                field,
+                &Reason::Unreadable,
+            )));
+        }
+        match self.problem() {
+            Some(problem) => f(Err(problem)),
+            None => f(Ok(self)),
+        }
+    }
+
     /// The forecast facts of a deal.
     pub fn of(deal: &Deal) -> DealScan {
         DealScan {

@@ -7,14 +7,12 @@ use uuid::Uuid;
 
 use super::tx::{Param, PgTx, keyset_page};
 use super::values::*;
-use crate::error::{Entity, Error, Reason, Result};
+use crate::error::{Entity, Error, Result};
 use crate::model::{
     Deal, DealId, DealLine, DealStatus, ListQuery, Master, MasterId, ProductId, UserId,
 };
 use crate::store::sales::{MasterTable, master_table};
-use crate::store::{
-    DealScan, DealsOf, MasterKind, RecordProblem, SalesReadTx, SalesWriteTx, ScanSink, Scanned,
-};
+use crate::store::{DealScan, DealsOf, MasterKind, SalesReadTx, SalesWriteTx, ScanSink, Scanned};
 
 /// Where a kind of master lives and how it is read.
 struct Table {
@@ -125,43 +123,6 @@ fn read_scan(row: &Row, scan: &mut DealScan) -> std::result::Result<(), &'static
     scan.confidence_id = row.try_get(7).map_err(|_| "confidence_id")?;
     scan.campaign_id = row.try_get(8).map_err(|_| "campaign_id")?;
     Ok(())
-}
-
-fn empty_scan() -> DealScan {
-    DealScan {
-        id: DealId::default(),
-        owner_id: UserId::default(),
-        status: DealStatus::Open,
-        amount: None,
-        expected_close_on: None,
-        closed_on: None,
-        stage_id: None,
-        confidence_id: None,
-        campaign_id: None,
-        lines: Vec::new(),
-    }
-}
-
-/// Hands a scanned row to `f`: the facts, or the problem of a row that cannot be read
-/// or breaks a money rule.
-fn deliver(
-    id: Uuid,
-    scan: &DealScan,
-    bad_field: Option<&'static str>,
-    f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
-) -> Result<()> {
-    if let Some(field) = bad_field {
-        return f(Err(RecordProblem::new(
-            Entity::Deal,
-            id,
-            field,
-            &Reason::Unreadable,
-        )));
-    }
-    match scan.problem() {
-        Some(problem) => f(Err(problem)),
-        None => f(Ok(scan)),
-    }
 }
 
 /// A query's rows, fetched a chunk at a time through a portal.
@@ -307,7 +268,7 @@ impl SalesReadTx for PgTx<'_, '_> {
             "SELECT deal_id, product_id, amount FROM deal_lines ORDER BY deal_id, position",
         )?;
         let mut pending = lines.next(self)?.map(|r| line_of(&r));
-        let mut scan = empty_scan();
+        let mut scan = DealScan::empty();
         let mut deals = deals;
         while let Some(r) = deals.next(self)? {
             let id: Uuid = r.get(0);
@@ -322,7 +283,7 @@ impl SalesReadTx for PgTx<'_, '_> {
                 }
                 pending = lines.next(self)?.map(|r| line_of(&r));
             }
-            deliver(id, &scan, bad_field, f)?;
+            scan.deliver(id, bad_field, f)?;
         }
         Ok(())
     }
@@ -342,11 +303,11 @@ impl SalesReadTx for PgTx<'_, '_> {
             ),
             &[&owners],
         )?;
-        let mut scan = empty_scan();
+        let mut scan = DealScan::empty();
         for r in &rows {
             let id: Uuid = r.get(0);
             let bad_field = read_scan(r, &mut scan).err();
-            deliver(id, &scan, bad_field, f)?;
+            scan.deliver(id, bad_field, f)?;
         }
         Ok(())
     }

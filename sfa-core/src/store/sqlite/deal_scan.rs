@@ -48,7 +48,7 @@ pub(super) fn scan(conn: &Connection, f: ScanSink<'_>) -> Result<()> {
     // stream by id.
     let mut pending = Vec::with_capacity(listed.max(0) as usize);
     let mut ids = conn.prepare_cached("SELECT deal_id FROM deal_facts_stale ORDER BY deal_id")?;
-    let mut scan = empty_scan();
+    let mut scan = DealScan::empty();
     for id in ids.query_map([], |r| r.get::<_, String>(0))? {
         let id = id?;
         if let Some(read) = read_one(conn, &id, &mut scan)? {
@@ -111,7 +111,7 @@ type Pending = (Uuid, String, Read);
 /// by id, handed to `f`.
 fn decode(chunks: Receiver<Chunk>, pending: Vec<Pending>, f: ScanSink<'_>) -> Result<()> {
     let mut pending = pending.into_iter().peekable();
-    let mut scan = empty_scan();
+    let mut scan = DealScan::empty();
     for chunk in chunks {
         for &(start, middle, end) in &chunk.rows {
             let read = read_facts(
@@ -140,8 +140,8 @@ type Read = std::result::Result<DealScan, &'static str>;
 
 fn deliver_read(id: &str, read: Read, f: &mut dyn FnMut(Scanned<'_>) -> Result<()>) -> Result<()> {
     match read {
-        Ok(scan) => deliver(id, &scan, None, f),
-        Err(field) => deliver(id, &empty_scan(), Some(field), f),
+        Ok(scan) => scan.deliver(id, None, f),
+        Err(field) => DealScan::empty().deliver(id, Some(field), f),
     }
 }
 
@@ -341,7 +341,7 @@ pub(super) fn refresh(conn: &mut Connection) -> Result<()> {
             .prepare("SELECT deal_id FROM deal_facts_stale")?
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut scan = empty_scan();
+        let mut scan = DealScan::empty();
         for id in ids {
             if let Some(Ok(scan)) = read_one(&tx, &id, &mut scan)? {
                 write_facts(&tx, &scan)?;
@@ -389,7 +389,7 @@ fn scan_deals_table(conn: &Connection, f: &mut dyn FnMut(Scanned<'_>) -> Result<
     let mut line_rows = lines.query([])?;
     let mut pending = next_line(&mut line_rows)?;
     let mut rows = deals.query([])?;
-    let mut scan = empty_scan();
+    let mut scan = DealScan::empty();
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
         let mut bad_field = read_scan(r, &mut scan).err();
@@ -403,7 +403,7 @@ fn scan_deals_table(conn: &Connection, f: &mut dyn FnMut(Scanned<'_>) -> Result<
             }
             pending = next_line(&mut line_rows)?;
         }
-        deliver(&id, &scan, bad_field, f)?;
+        scan.deliver(&id, bad_field, f)?;
     }
     Ok(())
 }
@@ -428,43 +428,6 @@ fn next_line(rows: &mut rusqlite::Rows<'_>) -> Result<Option<ScanLine>> {
         _ => Err("lines"),
     };
     Ok(Some((r.get(0)?, line)))
-}
-
-/// Hands a scanned row to `f`: the facts, or the problem of a row that cannot be read
-/// (`bad_field`) or breaks a money rule.
-pub(super) fn deliver(
-    id: &str,
-    scan: &DealScan,
-    bad_field: Option<&'static str>,
-    f: &mut dyn FnMut(Scanned<'_>) -> Result<()>,
-) -> Result<()> {
-    if let Some(field) = bad_field {
-        return f(Err(RecordProblem::new(
-            Entity::Deal,
-            id,
-            field,
-            &crate::error::Reason::Unreadable,
-        )));
-    }
-    match scan.problem() {
-        Some(problem) => f(Err(problem)),
-        None => f(Ok(scan)),
-    }
-}
-
-pub(super) fn empty_scan() -> DealScan {
-    DealScan {
-        id: DealId::default(),
-        owner_id: Default::default(),
-        status: DealStatus::Open,
-        amount: None,
-        expected_close_on: None,
-        closed_on: None,
-        stage_id: None,
-        confidence_id: None,
-        campaign_id: None,
-        lines: Vec::new(),
-    }
 }
 
 /// Reads one scanned row into `scan` (its lines cleared); a column that cannot be read

@@ -209,11 +209,11 @@ impl SalesReadTx for SqliteTx<'_> {
         ))?;
         let args: Vec<&dyn ToSql> = owners.iter().map(|u| u as &dyn ToSql).collect();
         let mut rows = stmt.query(args.as_slice())?;
-        let mut scan = deal_scan::empty_scan();
+        let mut scan = DealScan::empty();
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             let bad_field = deal_scan::read_scan(r, &mut scan).err();
-            deal_scan::deliver(&id, &scan, bad_field, f)?;
+            scan.deliver(&id, bad_field, f)?;
         }
         Ok(())
     }
