@@ -8,7 +8,7 @@
 //! Both paths give the same [`DealScan`] and deliver deals in id order, so a forecast
 //! (and the seeded Monte Carlo of a range) does not depend on which path read a deal.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use rust_decimal::Decimal;
@@ -28,9 +28,6 @@ const LOOKUPS_AT_MOST: i64 = 10_000;
 
 /// Bytes of one packed line: the product's UUID, then the amount's units (i64, LE).
 const LINE_BYTES: usize = 24;
-
-/// Day 0 of the facts' day numbers.
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
 /// Rows per chunk handed from the thread that reads SQLite to the one that decodes.
 const CHUNK_ROWS: usize = 2_048;
@@ -275,7 +272,7 @@ fn pack(scan: &DealScan) -> Option<Vec<u8>> {
         return None;
     }
     let units = |d: Decimal| units(d).and_then(|u| i64::try_from(u).ok());
-    let day = |d: NaiveDate| i32::try_from((d - EPOCH).num_days()).ok();
+    let day = |d: NaiveDate| d.num_days_from_ce().checked_sub(EPOCH_FROM_CE);
     let mut flags = 0;
     let mut parts = Vec::with_capacity(80 + scan.lines.len() * LINE_BYTES);
     if let Some(amount) = scan.amount {
