@@ -85,14 +85,21 @@ fn run_team(backend: &str, location: &str, open: impl Fn() -> Sfa) {
                 .unwrap()
         })
         .collect();
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect();
+    // Every worker's complaint, not only the first's: one process's failure can be
+    // another's doing.
+    let failures: Vec<String> = outputs
+        .iter()
+        .enumerate()
+        .filter(|(_, out)| !out.status.success())
+        .map(|(w, out)| format!("worker {w}: {}", String::from_utf8_lossy(&out.stderr)))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
     let mut acks = Acks::default();
-    for (w, child) in children.into_iter().enumerate() {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "worker {w} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    for out in outputs {
         acks.read(&String::from_utf8(out.stdout).unwrap());
     }
 

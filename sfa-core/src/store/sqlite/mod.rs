@@ -89,8 +89,7 @@ impl SqliteStore {
         schema::refuse_newer(&conn)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         if readers.is_some() {
-            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-            debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
+            use_wal(&conn)?;
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
         conn.set_prepared_statement_cache_capacity(64);
@@ -124,6 +123,30 @@ impl SqliteStore {
     pub fn with_connection<T>(&self, f: impl FnOnce(&Connection) -> T) -> T {
         f(&self.lock())
     }
+}
+
+/// Puts the file in WAL mode. SQLite does not call the busy handler for a change of
+/// journal mode: when other processes open a new file at the same moment, all but one
+/// get `SQLITE_BUSY` at once, so the change is retried here for up to
+/// [`BUSY_TIMEOUT`], as any other wait for another connection.
+fn use_wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(mode) => {
+                debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
+                return Ok(());
+            }
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy)
 }
 
 /// A file that was closed cleanly and checked within this many days opens without
@@ -178,15 +201,32 @@ fn checked(conn: &Connection) -> Result<bool> {
     Ok(whole)
 }
 
-/// Runs an open of `path`; when it is refused and the file did not exist before, the
-/// files the attempt created are removed: a refused open leaves nothing behind.
+/// Runs an open of `path`; when it is refused for what this handle was given (the
+/// key, the file's kind) and this open created the file, the files the attempt created
+/// are removed: a refused open leaves nothing behind. The file is created here, with
+/// `O_EXCL`, so that of several processes opening a new path at once only the one that
+/// made it may remove it, and never for a wait on the others ([`Error::Busy`]) or a
+/// failure of the storage, which say nothing about the file and may come while
+/// another process is writing to it.
 fn remove_if_refused(
     path: &Path,
     open: impl FnOnce() -> Result<SqliteStore>,
 ) -> Result<SqliteStore> {
-    let existed = path.exists();
+    // An empty file is a new database to SQLite.
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .is_ok();
     let opened = open();
-    if opened.is_err() && !existed {
+    let about_the_input = matches!(
+        opened,
+        Err(Error::Validation(_)
+            | Error::NotADatabase
+            | Error::WrongKey
+            | Error::EncryptionUnavailable)
+    );
+    if created && about_the_input {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
@@ -385,6 +425,39 @@ mod tests {
         let err = SqliteStore::open(&path).unwrap_err();
         assert!(matches!(err, crate::Error::NotADatabase), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+
+    /// Handles opening one new file at the same moment all open it (SQLite answers a
+    /// change of journal mode with `SQLITE_BUSY` at once, without waiting), and none of
+    /// them removes the file the others are using.
+    #[test]
+    fn many_handles_opening_a_new_file_at_once_all_open_it() {
+        for round in 0..10 {
+            let dir = tempdir();
+            let path = dir.join(format!("race{round}.sqlite"));
+            let start = std::sync::Barrier::new(6);
+            let opened: Vec<_> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..6)
+                    .map(|_| {
+                        s.spawn(|| {
+                            start.wait();
+                            SqliteStore::open(&path)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for store in &opened {
+                let store = store.as_ref().map_err(ToString::to_string).unwrap();
+                store.with_connection(|c| {
+                    let mode: String = c
+                        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                        .unwrap();
+                    assert_eq!(mode, "wal");
+                });
+            }
+            assert!(path.exists());
+        }
     }
 
     /// A database with some rows, closed cleanly (checkpointed, no log left).

@@ -15,9 +15,9 @@ import kotlin.test.assertEquals
 class FirstScreenTest {
     @Test
     fun anAppOpensADatabaseWritesSearchesAndPagesThroughTheArtifact() {
-        val file = kotlin.io.path.createTempFile("consumer", ".sqlite").toFile()
-        file.delete()
-        val db = Sfa.open(file.path)
+        // A folder of its own: the database leaves -wal, -shm and .search files beside it.
+        val folder = kotlin.io.path.createTempDirectory("consumer").toFile()
+        val db = Sfa.open(folder.resolve("ledger.sqlite").path)
         val admin = db.createFirstAdmin(UserInput(name = "部長 一郎", email = "bucho@example.jp", role = Role.ADMIN))
         val me = db.session(admin.id)
         val added = runBlocking { me.asynchronous().addCompany(CompanyInput(name = "株式会社さくら商事", nameReading = "サクラショウジ")) }
@@ -27,6 +27,6 @@ class FirstScreenTest {
         assertEquals(1, page.items.size)
         me.close()
         db.close()
-        file.delete()
+        folder.deleteRecursively()
     }
 }
