@@ -309,6 +309,9 @@ pub struct DealNames<'a> {
     pub product_codes: Vec<&'a str>,
     /// The name of each line's product, in line order.
     pub product_names: Vec<&'a str>,
+    /// The deal's probability in percent as forecasts weigh it: its confidence
+    /// level's percentage, else its stage's default; none without either.
+    pub probability: Option<i32>,
 }
 
 fn day(d: Option<NaiveDate>) -> String {

@@ -334,6 +334,18 @@ pub enum MasterKind {
     Product,
 }
 
+impl MasterKind {
+    /// Every kind, in the order a reader that resolves references wants them:
+    /// categories before the products that name them (the order of a restore).
+    pub const ALL: [MasterKind; 5] = [
+        MasterKind::ProductCategory,
+        MasterKind::Product,
+        MasterKind::Stage,
+        MasterKind::Confidence,
+        MasterKind::Campaign,
+    ];
+}
+
 /// The id of any master record, for the calls every kind shares (retire, delete).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum MasterId {

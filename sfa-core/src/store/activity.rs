@@ -41,6 +41,15 @@ pub trait ActivityReadTx {
     fn open_tasks(&mut self, user: UserId, due_by: NaiveDate) -> Result<Vec<Task>>;
     /// The tasks that follow up an interaction, oldest first.
     fn interaction_tasks(&mut self, id: InteractionId) -> Result<Vec<Task>>;
+    /// Every interaction in id order, `limit` at a time after the id `after` (the last
+    /// one already seen): for exports that walk them all.
+    fn interactions_by_id(
+        &mut self,
+        after: Option<InteractionId>,
+        limit: u32,
+    ) -> Result<Vec<Interaction>>;
+    /// Every task in id order, `limit` at a time after the id `after`.
+    fn tasks_by_id(&mut self, after: Option<TaskId>, limit: u32) -> Result<Vec<Task>>;
 
     /// The interactions (any status) one of `users` takes part in that start in
     /// `[from, to)`, by start then id.

@@ -185,6 +185,10 @@ pub trait SalesReadTx {
     fn get_deal(&mut self, id: DealId) -> Result<Option<Deal>>;
     /// Deals ordered by (sort key, id), after `query.after`, at most `query.limit`.
     fn list_deals(&mut self, of: DealsOf, query: &ListQuery) -> Result<Vec<Deal>>;
+    /// Every deal in id order, `limit` at a time after the id `after`, with its lines:
+    /// for exports that walk them all (ids are time-ordered, so this reads the table
+    /// about in the order it was written, where (sort key, id) order jumps around).
+    fn deals_by_id(&mut self, after: Option<DealId>, limit: u32) -> Result<Vec<Deal>>;
     /// Calls `f` with every deal's forecast facts, in one pass, memory flat. A row
     /// that cannot be read, or breaks a rule of [`DealScan::problem`], comes as its
     /// [`RecordProblem`]: one bad row never stops the scan.

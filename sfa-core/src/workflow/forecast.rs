@@ -63,13 +63,7 @@ impl Session {
 pub(crate) fn load_dataset(tx: &mut dyn ReadTx) -> Result<Dataset> {
     let mut b = DatasetBuilder::new();
     let mut index: IdMap<MasterId> = IdMap::default();
-    for kind in [
-        MasterKind::ProductCategory,
-        MasterKind::Stage,
-        MasterKind::Confidence,
-        MasterKind::Campaign,
-        MasterKind::Product,
-    ] {
+    for kind in MasterKind::ALL {
         for m in tx.list_masters(kind)? {
             let key = m.id().to_string();
             let i = match &m {

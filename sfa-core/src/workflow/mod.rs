@@ -21,6 +21,7 @@ mod session;
 mod tasks;
 mod teams;
 mod users;
+mod walks;
 
 pub use agenda::MAX_ICAL_INTERACTIONS;
 pub(crate) use call::json as call_json;

@@ -211,6 +211,43 @@ pub fn histories_are_newest_first_and_paginate(store: &dyn Store) {
 }
 
 /// A conformance check (see [the suite](super)).
+pub fn every_interaction_and_task_walks_in_id_order(store: &dyn Store) {
+    let (u, c) = seed(store);
+    let items: Vec<Interaction> = (0..5).map(|n| interaction(&u, c.id, n * 60)).collect();
+    let tasks: Vec<Task> = (0..5).map(|n| task(&u, Some(day(n + 1)))).collect();
+    store
+        .write(|tx| {
+            items.iter().try_for_each(|i| tx.insert_interaction(i))?;
+            tasks.iter().try_for_each(|t| tx.insert_task(t))
+        })
+        .expect("inserts");
+    let mut want: Vec<InteractionId> = items.iter().map(|i| i.id).collect();
+    want.sort();
+    let mut got = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .read(|tx| tx.interactions_by_id(after, 2))
+            .expect("a page of interactions");
+        assert!(page.len() <= 2, "a page holds at most its limit");
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        assert_eq!(last.participant_ids, vec![u.id], "with their links");
+        got.extend(page.iter().map(|i| i.id));
+    }
+    assert_eq!(got, want, "every interaction once, in id order");
+    let mut want: Vec<TaskId> = tasks.iter().map(|t| t.id).collect();
+    want.sort();
+    let first = store.read(|tx| tx.tasks_by_id(None, 3)).expect("tasks");
+    let rest = store
+        .read(|tx| tx.tasks_by_id(first.last().map(|t| t.id), 3))
+        .expect("more tasks");
+    let got: Vec<TaskId> = first.iter().chain(&rest).map(|t| t.id).collect();
+    assert_eq!(got, want, "every task once, in id order");
+    assert_eq!(rest.len(), 2);
+}
+
+/// A conformance check (see [the suite](super)).
 pub fn planned_interactions_overlap_the_range(store: &dyn Store) {
     let (u, c) = seed(store);
     let before = interaction(&u, c.id, 0); // [0, 3600)

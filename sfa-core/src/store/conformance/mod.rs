@@ -54,6 +54,7 @@ macro_rules! store_conformance_tests {
             ledger::the_change_log_is_pruned_only_behind_every_recent_cursor,
             activity::interactions_round_trip_with_their_links,
             activity::histories_are_newest_first_and_paginate,
+            activity::every_interaction_and_task_walks_in_id_order,
             activity::planned_interactions_overlap_the_range,
             activity::tasks_round_trip_and_list_open_ones_by_due_date,
             activity::claims_hide_notifications_until_they_lapse,

@@ -239,6 +239,27 @@ pub fn deals_round_trip_with_lines_and_list_in_order(store: &dyn Store) {
         vec![with_lines.id],
         "open deals with the product"
     );
+    let mut by_id = vec![undated.id, with_lines.id, won.id, first.id];
+    by_id.sort();
+    let first_two = store
+        .read(|tx| tx.deals_by_id(None, 2))
+        .expect("deals by id");
+    let rest = store
+        .read(|tx| tx.deals_by_id(first_two.last().map(|d| d.id), 10))
+        .expect("more deals by id");
+    assert_eq!(
+        first_two
+            .iter()
+            .chain(&rest)
+            .map(|d| d.id)
+            .collect::<Vec<_>>(),
+        by_id,
+        "every deal once, in id order"
+    );
+    assert!(
+        first_two.iter().chain(&rest).any(|d| d == &with_lines),
+        "with their lines"
+    );
     let after_first = ListQuery {
         limit: 1,
         after: Some((first.sort_key(), first.id.to_string())),

@@ -169,6 +169,43 @@ impl ActivityReadTx for PgTx<'_, '_> {
         )
     }
 
+    fn interactions_by_id(
+        &mut self,
+        after: Option<InteractionId>,
+        limit: u32,
+    ) -> Result<Vec<Interaction>> {
+        let columns = qualified(INTERACTION_COLUMNS, "i");
+        let limit = i64::from(limit);
+        match after {
+            Some(after) => self.interactions(
+                &format!(
+                    "SELECT {columns} FROM interactions i WHERE i.id > $1 ORDER BY i.id LIMIT $2"
+                ),
+                &[&after, &limit],
+            ),
+            None => self.interactions(
+                &format!("SELECT {columns} FROM interactions i ORDER BY i.id LIMIT $1"),
+                &[&limit],
+            ),
+        }
+    }
+
+    fn tasks_by_id(&mut self, after: Option<TaskId>, limit: u32) -> Result<Vec<Task>> {
+        let limit = i64::from(limit);
+        match after {
+            Some(after) => self.records(
+                &format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id > $1 ORDER BY id LIMIT $2"),
+                &[&after, &limit],
+                task_from_row,
+            ),
+            None => self.records(
+                &format!("SELECT {TASK_COLUMNS} FROM tasks ORDER BY id LIMIT $1"),
+                &[&limit],
+                task_from_row,
+            ),
+        }
+    }
+
     fn interactions_starting(
         &mut self,
         users: &[UserId],

@@ -256,6 +256,23 @@ impl SalesReadTx for PgTx<'_, '_> {
         self.with_lines(deals)
     }
 
+    fn deals_by_id(&mut self, after: Option<DealId>, limit: u32) -> Result<Vec<Deal>> {
+        let limit = i64::from(limit);
+        let deals = match &after {
+            Some(after) => self.records(
+                &format!("SELECT {DEAL_COLUMNS} FROM deals WHERE id > $1 ORDER BY id LIMIT $2"),
+                &[after, &limit],
+                deal_from_row,
+            )?,
+            None => self.records(
+                &format!("SELECT {DEAL_COLUMNS} FROM deals ORDER BY id LIMIT $1"),
+                &[&limit],
+                deal_from_row,
+            )?,
+        };
+        self.with_lines(deals)
+    }
+
     fn scan_deals(&mut self, f: ScanSink<'_>) -> Result<()> {
         // Deals and lines both in deal id order, merged as they stream: two portals on
         // the one connection, fetched a chunk at a time, so memory stays flat.

@@ -159,6 +159,41 @@ impl ActivityReadTx for SqliteTx<'_> {
         self.tasks(&sql, &[&id])
     }
 
+    fn interactions_by_id(
+        &mut self,
+        after: Option<InteractionId>,
+        limit: u32,
+    ) -> Result<Vec<Interaction>> {
+        let columns = qualified(INTERACTION_COLUMNS, "i");
+        let limit = i64::from(limit);
+        match after {
+            Some(after) => self.interactions(
+                &format!(
+                    "SELECT {columns} FROM interactions i WHERE i.id > ? ORDER BY i.id LIMIT ?"
+                ),
+                &[&after, &limit],
+            ),
+            None => self.interactions(
+                &format!("SELECT {columns} FROM interactions i ORDER BY i.id LIMIT ?"),
+                &[&limit],
+            ),
+        }
+    }
+
+    fn tasks_by_id(&mut self, after: Option<TaskId>, limit: u32) -> Result<Vec<Task>> {
+        let limit = i64::from(limit);
+        match after {
+            Some(after) => self.tasks(
+                &format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id > ? ORDER BY id LIMIT ?"),
+                &[&after, &limit],
+            ),
+            None => self.tasks(
+                &format!("SELECT {TASK_COLUMNS} FROM tasks ORDER BY id LIMIT ?"),
+                &[&limit],
+            ),
+        }
+    }
+
     fn interactions_starting(
         &mut self,
         users: &[UserId],

@@ -190,6 +190,25 @@ impl SalesReadTx for SqliteTx<'_> {
         self.with_lines(deals)
     }
 
+    fn deals_by_id(&mut self, after: Option<DealId>, limit: u32) -> Result<Vec<Deal>> {
+        let limit = i64::from(limit);
+        let (sql, args): (String, Vec<&dyn ToSql>) = match &after {
+            Some(after) => (
+                format!("SELECT {DEAL_COLUMNS} FROM deals WHERE id > ? ORDER BY id LIMIT ?"),
+                vec![after, &limit],
+            ),
+            None => (
+                format!("SELECT {DEAL_COLUMNS} FROM deals ORDER BY id LIMIT ?"),
+                vec![&limit],
+            ),
+        };
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let deals = stmt
+            .query_map(args.as_slice(), deal_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.with_lines(deals)
+    }
+
     fn scan_deals(&mut self, f: ScanSink<'_>) -> Result<()> {
         super::deal_scan::scan(self.conn(), f)
     }
