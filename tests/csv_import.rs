@@ -476,3 +476,105 @@ fn an_unterminated_quote_fails_with_the_line_where_it_opened() {
         "nothing imported"
     );
 }
+
+/// `rows` companies as a CSV file in UTF-8.
+fn companies_csv(rows: usize) -> Vec<u8> {
+    let mut csv = String::from("name,address\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "株式会社進捗{i:05},東京都千代田区丸の内{}-1\n",
+            i % 9 + 1
+        ));
+    }
+    csv.into_bytes()
+}
+
+#[test]
+fn an_import_with_progress_tells_how_far_it_read_and_stores_what_the_plain_one_does() {
+    use sfa_core::ImportKind;
+    use std::ops::ControlFlow;
+
+    let data = companies_csv(5_000);
+    let me = session();
+    let mut calls: Vec<(u64, u64)> = Vec::new();
+    let report = me
+        .import_csv_with_progress(
+            ImportKind::Companies,
+            &data,
+            &ImportOptions::default(),
+            &mut |done, total| {
+                calls.push((done, total));
+                ControlFlow::Continue(())
+            },
+        )
+        .unwrap();
+    assert_eq!(report.imported, 5_000);
+    let total = data.len() as u64;
+    assert!(calls.iter().all(|&(_, t)| t == total));
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert_eq!(calls.last(), Some(&(total, total)), "the end is told once");
+    // Often enough to move a bar (the file is read in blocks of 64 KiB: this one is
+    // about 300 KiB), never more than once per hundredth of it.
+    assert!((4..=102).contains(&calls.len()), "{} calls", calls.len());
+    assert!(calls[0].0 < total / 2);
+
+    let plain = session()
+        .import_companies_csv(data.as_slice(), &ImportOptions::default())
+        .unwrap();
+    assert_eq!(report, plain);
+}
+
+#[test]
+fn a_progress_callback_that_breaks_stops_the_import_and_nothing_is_stored() {
+    use sfa_core::ImportKind;
+    use std::ops::ControlFlow;
+
+    let me = session();
+    let data = companies_csv(5_000);
+    let mut seen = 0;
+    let err = me
+        .import_csv_with_progress(
+            ImportKind::Companies,
+            &data,
+            &ImportOptions::default(),
+            &mut |done, total| {
+                seen += 1;
+                if done * 2 >= total {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Io(e) if e.kind() == std::io::ErrorKind::Interrupted),
+        "{err:?}"
+    );
+    assert!(seen > 1);
+    assert!(
+        me.list_companies(&PageRequest::default())
+            .unwrap()
+            .items
+            .is_empty()
+    );
+
+    // The other kinds stop the same way: deals before their commit too.
+    let company = me
+        .add_company(&sfa_core::CompanyInput::named("株式会社進捗"))
+        .unwrap();
+    let deals = "name,company_name,amount\n案件,株式会社進捗,100\n".as_bytes();
+    let err = me
+        .import_csv_with_progress(
+            ImportKind::Deals,
+            deals,
+            &ImportOptions::default(),
+            &mut |_, _| ControlFlow::Break(()),
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::Io(_)), "{err:?}");
+    let deals = me
+        .company_deals(company.id, &PageRequest::default())
+        .unwrap();
+    assert!(deals.items.is_empty());
+}

@@ -106,7 +106,8 @@ pub mod sync;
 mod workflow;
 
 pub use card_text::{CardDraft, CardPhone, PhoneLabel, parse_card_text};
-pub use csv_io::{CsvEncoding, DealNames, ExportOptions, ImportOptions, ImportReport};
+pub use csv_io::progress::ImportProgress;
+pub use csv_io::{CsvEncoding, DealNames, ExportOptions, ImportKind, ImportOptions, ImportReport};
 pub use error::{
     Entity, Error, FieldError, Reason, RefusedField, Result, RowError, RowProblem, StorageError,
     ValidationError,

@@ -141,6 +141,7 @@ pub use deals::DealNames;
 mod decode;
 pub(crate) mod ledger;
 pub(crate) mod masters;
+pub(crate) mod progress;
 pub(crate) mod rows;
 pub(crate) mod users;
 pub(crate) mod writer;
@@ -158,15 +159,20 @@ pub const MAX_ROW_BYTES: usize = 64 * 1024;
 
 /// The character encoding of a CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CsvEncoding {
     /// Import: detect UTF-8 or Shift_JIS. Export: UTF-8 with BOM.
     #[default]
+    #[serde(alias = "Auto")]
     Auto,
     /// UTF-8; an import accepts a BOM, an export writes none.
+    #[serde(alias = "Utf8")]
     Utf8,
     /// UTF-8 with a byte-order mark (what Excel expects to recognise UTF-8).
+    #[serde(alias = "Utf8WithBom")]
     Utf8WithBom,
     /// Shift_JIS as Windows writes it (CP932, including NEC and IBM extensions).
+    #[serde(alias = "ShiftJis")]
     ShiftJis,
 }
 
@@ -179,6 +185,22 @@ pub struct ImportOptions {
     pub skip_bad_rows: bool,
     /// Ignore columns the import does not know instead of failing.
     pub ignore_unknown_columns: bool,
+}
+
+/// What a CSV import reads: the file of which `import_*_csv` call (see
+/// `Session::import_csv_with_progress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `Session::import_companies_csv`.
+    Companies,
+    /// `Session::import_persons_csv`.
+    Persons,
+    /// `Session::import_deals_csv`.
+    Deals,
+    /// `Session::import_masters_csv`.
+    Masters,
+    /// `Session::import_users_csv`.
+    Users,
 }
 
 /// How to export.

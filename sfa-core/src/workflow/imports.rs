@@ -19,9 +19,10 @@ use crate::csv_io::columns::{
 use crate::csv_io::deals::{DealRow, DealRows};
 use crate::csv_io::ledger::{CompanyRef, company_row, person_row};
 use crate::csv_io::masters::{MasterRow, master_row};
+use crate::csv_io::progress::{ImportProgress, Progress};
 use crate::csv_io::rows::{CsvRow, CsvRows, Decoded};
 use crate::csv_io::users::user_row;
-use crate::csv_io::{ImportOptions, ImportReport};
+use crate::csv_io::{ImportKind, ImportOptions, ImportReport};
 use crate::error::{
     Entity, Error, FieldError, Reason, Result, RowError, RowProblem, ValidationError,
 };
@@ -37,6 +38,30 @@ use crate::sync::Mutation;
 type Stored = Result<Result<(), ValidationError>>;
 
 impl Session {
+    /// Imports `data`, a CSV file of `kind`, as that kind's `import_*_csv` call does,
+    /// calling `progress(read, size)` with the bytes of `data` read so far as the rows
+    /// are stored (the file is read in blocks: at most once per hundredth of it) and
+    /// once at the end, before the commit. `progress` returning `Break` stops the
+    /// import: nothing is stored and the call fails with an `Interrupted`
+    /// [`Error::Io`]. Runs inside the import's write transaction: `progress` must not
+    /// call this database.
+    pub fn import_csv_with_progress(
+        &self,
+        kind: ImportKind,
+        data: &[u8],
+        options: &ImportOptions,
+        progress: ImportProgress<'_>,
+    ) -> Result<ImportReport> {
+        let progress = Progress::new(data.len() as u64, progress);
+        match kind {
+            ImportKind::Companies => self.import_companies(data, options, progress),
+            ImportKind::Persons => self.import_persons(data, options, progress),
+            ImportKind::Deals => self.import_deals(data, options, progress),
+            ImportKind::Masters => self.import_masters(data, options, progress),
+            ImportKind::Users => self.import_users(data, options, progress),
+        }
+    }
+
     /// Imports companies. All rows are stored in one transaction: a bad row fails the
     /// whole import with [`Error::Import`] (its line and reason) and nothing is stored,
     /// unless `options.skip_bad_rows` is set: then bad rows are skipped and listed in
@@ -46,14 +71,25 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        self.import_companies(input, options, Progress::none())
+    }
+
+    fn import_companies(
+        &self,
+        input: impl Read,
+        options: &ImportOptions,
+        mut progress: Progress<'_>,
+    ) -> Result<ImportReport> {
         let (_call, input) = self.import_call(input, |data| Mutation::ImportCompaniesCsv {
             data,
             options: *options,
         })?;
+        let input = progress.count(input);
         let header = |map: &ColumnMap| required(map, "name", "`name` (会社名)");
         self.import_rows(
             input,
             options,
+            &mut progress,
             COMPANY_COLUMNS,
             header,
             |tx, me, now, map, row| {
@@ -90,10 +126,20 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        self.import_persons(input, options, Progress::none())
+    }
+
+    fn import_persons(
+        &self,
+        input: impl Read,
+        options: &ImportOptions,
+        mut progress: Progress<'_>,
+    ) -> Result<ImportReport> {
         let (_call, input) = self.import_call(input, |data| Mutation::ImportPersonsCsv {
             data,
             options: *options,
         })?;
+        let input = progress.count(input);
         let header = |map: &ColumnMap| {
             required(map, "name", "`name` (氏名)")?;
             company_column(map)
@@ -102,6 +148,7 @@ impl Session {
         self.import_rows(
             input,
             options,
+            &mut progress,
             PERSON_COLUMNS,
             header,
             |tx, me, now, map, row| {
@@ -144,10 +191,20 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        self.import_deals(input, options, Progress::none())
+    }
+
+    fn import_deals(
+        &self,
+        input: impl Read,
+        options: &ImportOptions,
+        mut progress: Progress<'_>,
+    ) -> Result<ImportReport> {
         let (_call, input) = self.import_call(input, |data| Mutation::ImportDealsCsv {
             data,
             options: *options,
         })?;
+        let input = progress.count(input);
         let rows = CsvRows::open(input, options, DEAL_COLUMNS)?;
         required(rows.map(), "name", "`name` (案件名)")?;
         company_column(rows.map())?;
@@ -162,7 +219,9 @@ impl Session {
                     Ok(deal) => store_deal(tx, me, now, &mut refs, deal)?,
                 };
                 report.tally(outcome, options.skip_bad_rows)?;
+                progress.row()?;
             }
+            progress.finish()?;
             report.blank_rows = deals.blank_rows;
             Ok(report)
         })
@@ -175,10 +234,20 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        self.import_masters(input, options, Progress::none())
+    }
+
+    fn import_masters(
+        &self,
+        input: impl Read,
+        options: &ImportOptions,
+        mut progress: Progress<'_>,
+    ) -> Result<ImportReport> {
         let (_call, input) = self.import_call(input, |data| Mutation::ImportMastersCsv {
             data,
             options: *options,
         })?;
+        let input = progress.count(input);
         let header = |map: &ColumnMap| {
             required(map, "kind", "`kind` (種別)")?;
             required(map, "name", "`name` (名前)")
@@ -186,6 +255,7 @@ impl Session {
         self.import_rows(
             input,
             options,
+            &mut progress,
             MASTER_COLUMNS,
             header,
             |tx, me, now, map, row| {
@@ -210,10 +280,20 @@ impl Session {
         input: impl Read,
         options: &ImportOptions,
     ) -> Result<ImportReport> {
+        self.import_users(input, options, Progress::none())
+    }
+
+    fn import_users(
+        &self,
+        input: impl Read,
+        options: &ImportOptions,
+        mut progress: Progress<'_>,
+    ) -> Result<ImportReport> {
         let (_call, input) = self.import_call(input, |data| Mutation::ImportUsersCsv {
             data,
             options: *options,
         })?;
+        let input = progress.count(input);
         let header = |map: &ColumnMap| {
             required(map, "name", "`name` (氏名)")?;
             required(map, "email", "`email` (メール)")
@@ -221,6 +301,7 @@ impl Session {
         self.import_rows(
             input,
             options,
+            &mut progress,
             USER_COLUMNS,
             header,
             |tx, me, now, map, row| {
@@ -254,6 +335,7 @@ impl Session {
         &self,
         input: R,
         options: &ImportOptions,
+        progress: &mut Progress<'_>,
         columns: &'static [Column],
         check_header: impl FnOnce(&ColumnMap) -> Result<(), RowError>,
         mut store: impl FnMut(&mut dyn WriteTx, &User, Timestamp, &ColumnMap, &CsvRow) -> Stored,
@@ -276,7 +358,9 @@ impl Session {
                     }),
                 };
                 report.tally(outcome, options.skip_bad_rows)?;
+                progress.row()?;
             }
+            progress.finish()?;
             Ok(report)
         })
     }
