@@ -25,7 +25,7 @@ def main() -> None:
     today = date.today()
     first = today.replace(day=1)
     last = date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
-    rows = me.forecast(sfa.ForecastRequest(first_month=first, last_month=last, group_by=["owner"]))
+    rows = me.forecast(sfa.ForecastRequest(first_month=first, last_month=last, group_by=[sfa.Dimension.OWNER]))
     frame = sfa.to_frame(rows)
     frame["owner"] = frame["owner"].map(names)
     frame = frame[["month", "owner", "deal_count", "pipeline", "weighted", "won", "expected"]]

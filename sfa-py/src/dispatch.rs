@@ -1,77 +1,21 @@
-//! Calls by name, with JSON arguments, onto `Sfa` and `Session`.
+//! Calls by name, with their arguments ([`Args`]), onto `Sfa` and `Session`.
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
-use sfa_core::{ImportReport, Session, Sfa};
+use serde_json::{Value, json};
+use sfa_core::{ImportKind, ImportProgress, Session, Sfa};
 
-use crate::arrow::{self, ArrowStream, DealBatches};
+use crate::args::Args;
+use crate::arrow::{self, ArrowStream, DealBatches, Walked, records};
 use crate::envelope::{Failure, Outcome, internal, invalid_argument};
-
-/// A call's arguments: a JSON object.
-struct Args(Map<String, Value>);
-
-impl Args {
-    fn parse(text: &str) -> Result<Args, Failure> {
-        match serde_json::from_str(text) {
-            Ok(Value::Object(map)) => Ok(Args(map)),
-            Ok(Value::Null) => Ok(Args(Map::new())),
-            _ => Err(invalid_argument("args", "is not a JSON object")),
-        }
-    }
-
-    /// A required argument.
-    fn get<T: DeserializeOwned>(&self, name: &str) -> Result<T, Failure> {
-        let value = self
-            .0
-            .get(name)
-            .cloned()
-            .ok_or_else(|| invalid_argument(name, "is missing"))?;
-        // The parser's message quotes the value: name the field (inside a record too)
-        // and the expected shape only (values are customers' data).
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                invalid_argument(
-                    name,
-                    &format!("is not a {}", shape_of(std::any::type_name::<T>())),
-                )
-            } else {
-                invalid_argument(&format!("{name}.{path}"), "has the wrong shape")
-            }
-        })
-    }
-
-    /// An optional argument (missing or null is `None`).
-    fn opt<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Failure> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => self.get(name).map(Some),
-        }
-    }
-}
-
-/// A type's name as a caller understands it: `sfa_core::model::deal::DealInput` is a
-/// `DealInput`, `core::option::Option<alloc::string::String>` an `Option<String>`.
-fn shape_of(type_name: &str) -> String {
-    let mut out = String::with_capacity(type_name.len());
-    let mut word = String::new();
-    for c in type_name.chars().chain(std::iter::once(' ')) {
-        if c.is_alphanumeric() || c == '_' || c == ':' {
-            word.push(c);
-        } else {
-            out.push_str(word.rsplit("::").next().unwrap_or(&word));
-            word.clear();
-            if c != ' ' {
-                out.push(c);
-            }
-        }
-    }
-    out
-}
+use crate::objects::{Reply, ToPy};
 
 fn out<T: Serialize>(value: T) -> Outcome {
     serde_json::to_value(value).map_err(|e| internal(&e.to_string()))
+}
+
+/// An answer built as Python objects directly (see `crate::objects`).
+fn object<T: ToPy + Send + 'static>(value: T) -> Result<Reply, Failure> {
+    Ok(Box::new(value))
 }
 
 fn unknown(method: &str) -> Failure {
@@ -110,174 +54,185 @@ pub(crate) fn database(sfa: &Sfa, method: &str, args: &str) -> Outcome {
 }
 
 /// Calls as a user.
-pub(crate) fn session(s: &Session, method: &str, args: &str) -> Outcome {
-    let a = Args::parse(args)?;
+pub(crate) fn session(s: &Session, method: &str, a: &Args) -> Result<Reply, Failure> {
     match method {
         // users
-        "me" => out(s.me()?),
-        "add_user" => out(s.add_user(&a.get("input")?)?),
-        "update_user" => out(s.update_user(a.get("id")?, a.get("version")?, &a.get("input")?)?),
-        "get_user" => out(s.get_user(a.get("id")?)?),
-        "list_users" => out(s.list_users()?),
+        "me" => object(s.me()?),
+        "add_user" => object(s.add_user(&a.get("input")?)?),
+        "update_user" => {
+            object(s.update_user(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+        }
+        "get_user" => object(s.get_user(a.get("id")?)?),
+        "list_users" => object(s.list_users()?),
         // ledger
-        "add_company" => out(s.add_company(&a.get("input")?)?),
-        "add_companies" => out(s.add_companies(&a.get::<Vec<_>>("inputs")?)?),
-        "get_company" => out(s.get_company(a.get("id")?)?),
+        "add_company" => object(s.add_company(&a.get("input")?)?),
+        "add_companies" => object(s.add_companies(&a.get::<Vec<_>>("inputs")?)?),
+        "get_company" => object(s.get_company(a.get("id")?)?),
         "update_company" => {
-            out(s.update_company(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+            object(s.update_company(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
-        "archive_company" => out(s.archive_company(a.get("id")?, a.get("version")?)?),
-        "restore_company" => out(s.restore_company(a.get("id")?, a.get("version")?)?),
-        "list_companies" => out(s.list_companies(&a.get("page")?)?),
-        "company_persons" => out(s.company_persons(a.get("id")?, &a.get("page")?)?),
-        "company_links" => out(s.get_company(a.get("id")?)?.links()),
-        "add_person" => out(s.add_person(&a.get("input")?)?),
-        "get_person" => out(s.get_person(a.get("id")?)?),
+        "archive_company" => object(s.archive_company(a.get("id")?, a.get("version")?)?),
+        "restore_company" => object(s.restore_company(a.get("id")?, a.get("version")?)?),
+        "list_companies" => object(s.list_companies(&a.get("page")?)?),
+        "company_persons" => object(s.company_persons(a.get("id")?, &a.get("page")?)?),
+        "company_links" => object(s.get_company(a.get("id")?)?.links()),
+        "add_person" => object(s.add_person(&a.get("input")?)?),
+        "get_person" => object(s.get_person(a.get("id")?)?),
         "update_person" => {
-            out(s.update_person(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+            object(s.update_person(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
-        "archive_person" => out(s.archive_person(a.get("id")?, a.get("version")?)?),
-        "restore_person" => out(s.restore_person(a.get("id")?, a.get("version")?)?),
-        "list_persons" => out(s.list_persons(&a.get("page")?)?),
-        "person_links" => out(s.get_person(a.get("id")?)?.contact_links()),
-        "search" => out(s.search(&a.get("request")?)?),
+        "archive_person" => object(s.archive_person(a.get("id")?, a.get("version")?)?),
+        "restore_person" => object(s.restore_person(a.get("id")?, a.get("version")?)?),
+        "list_persons" => object(s.list_persons(&a.get("page")?)?),
+        "person_links" => object(s.get_person(a.get("id")?)?.contact_links()),
+        "search" => object(s.search(&a.get("request")?)?),
         // interactions
-        "plan_interaction" => out(s.plan_interaction(&a.get("input")?)?),
-        "log_interaction" => out(s.log_interaction(&a.get("input")?, &a.get("report")?)?),
+        "plan_interaction" => object(s.plan_interaction(&a.get("input")?)?),
+        "log_interaction" => object(s.log_interaction(&a.get("input")?, &a.get("report")?)?),
         "report_interaction" => {
-            out(s.report_interaction(a.get("id")?, a.get("version")?, &a.get("report")?)?)
+            object(s.report_interaction(a.get("id")?, a.get("version")?, &a.get("report")?)?)
         }
         "update_interaction" => {
-            out(s.update_interaction(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+            object(s.update_interaction(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
-        "reschedule_interaction" => out(s.reschedule_interaction(
+        "reschedule_interaction" => object(s.reschedule_interaction(
             a.get("id")?,
             a.get("version")?,
             a.get("starts_at")?,
             a.get("ends_at")?,
         )?),
-        "cancel_interaction" => out(s.cancel_interaction(
+        "cancel_interaction" => object(s.cancel_interaction(
             a.get("id")?,
             a.get("version")?,
             a.opt::<String>("reason")?.as_deref(),
         )?),
-        "get_interaction" => out(s.get_interaction(a.get("id")?)?),
-        "interaction_tasks" => out(s.interaction_tasks(a.get("id")?)?),
-        "company_interactions" => out(s.company_interactions(a.get("id")?, &a.get("page")?)?),
-        "person_interactions" => out(s.person_interactions(a.get("id")?, &a.get("page")?)?),
+        "get_interaction" => object(s.get_interaction(a.get("id")?)?),
+        "interaction_tasks" => object(s.interaction_tasks(a.get("id")?)?),
+        "company_interactions" => object(s.company_interactions(a.get("id")?, &a.get("page")?)?),
+        "person_interactions" => object(s.person_interactions(a.get("id")?, &a.get("page")?)?),
         // tasks and notifications
-        "add_task" => out(s.add_task(&a.get("input")?)?),
-        "get_task" => out(s.get_task(a.get("id")?)?),
-        "update_task" => out(s.update_task(a.get("id")?, a.get("version")?, &a.get("input")?)?),
-        "complete_task" => out(s.complete_task(a.get("id")?, a.get("version")?)?),
-        "reopen_task" => out(s.reopen_task(a.get("id")?, a.get("version")?)?),
-        "due_notifications" => out(s.due_notifications(a.get("now")?)?),
-        "mark_delivered" => out(s.mark_delivered(&a.get::<Vec<_>>("ids")?)?),
+        "add_task" => object(s.add_task(&a.get("input")?)?),
+        "get_task" => object(s.get_task(a.get("id")?)?),
+        "update_task" => {
+            object(s.update_task(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+        }
+        "complete_task" => object(s.complete_task(a.get("id")?, a.get("version")?)?),
+        "reopen_task" => object(s.reopen_task(a.get("id")?, a.get("version")?)?),
+        "due_notifications" => object(s.due_notifications(a.get("now")?)?),
+        "mark_delivered" => object(s.mark_delivered(&a.get::<Vec<_>>("ids")?)?),
         // agenda
-        "agenda" => out(s.agenda(&a.get("request")?)?),
-        "export_agenda_ical" => out(s.export_agenda_ical(&a.get("request")?)?),
-        "export_interactions_ical" => out(s.export_interactions_ical(&a.get::<Vec<_>>("ids")?)?),
+        "agenda" => object(s.agenda(&a.get("request")?)?),
+        "export_agenda_ical" => object(s.export_agenda_ical(&a.get("request")?)?),
+        "export_interactions_ical" => object(s.export_interactions_ical(&a.get::<Vec<_>>("ids")?)?),
         // master data
-        "add_campaign" => out(s.add_campaign(&a.get("input")?)?),
+        "add_campaign" => object(s.add_campaign(&a.get("input")?)?),
         "update_campaign" => {
-            out(s.update_campaign(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+            object(s.update_campaign(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
-        "get_campaign" => out(s.get_campaign(a.get("id")?)?),
-        "list_campaigns" => out(s.list_campaigns(a.get("include_retired")?)?),
-        "add_stage" => out(s.add_stage(&a.get("input")?)?),
-        "update_stage" => out(s.update_stage(a.get("id")?, a.get("version")?, &a.get("input")?)?),
-        "reorder_stages" => out(s.reorder_stages(&a.get::<Vec<_>>("ids")?)?),
-        "get_stage" => out(s.get_stage(a.get("id")?)?),
-        "list_stages" => out(s.list_stages(a.get("include_retired")?)?),
-        "add_confidence" => out(s.add_confidence(&a.get("input")?)?),
+        "get_campaign" => object(s.get_campaign(a.get("id")?)?),
+        "list_campaigns" => object(s.list_campaigns(a.get("include_retired")?)?),
+        "add_stage" => object(s.add_stage(&a.get("input")?)?),
+        "update_stage" => {
+            object(s.update_stage(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+        }
+        "reorder_stages" => object(s.reorder_stages(&a.get::<Vec<_>>("ids")?)?),
+        "get_stage" => object(s.get_stage(a.get("id")?)?),
+        "list_stages" => object(s.list_stages(a.get("include_retired")?)?),
+        "add_confidence" => object(s.add_confidence(&a.get("input")?)?),
         "update_confidence" => {
-            out(s.update_confidence(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+            object(s.update_confidence(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
-        "get_confidence" => out(s.get_confidence(a.get("id")?)?),
-        "list_confidences" => out(s.list_confidences(a.get("include_retired")?)?),
-        "add_product_category" => out(s.add_product_category(&a.get("input")?)?),
+        "get_confidence" => object(s.get_confidence(a.get("id")?)?),
+        "list_confidences" => object(s.list_confidences(a.get("include_retired")?)?),
+        "add_product_category" => object(s.add_product_category(&a.get("input")?)?),
         "update_product_category" => {
-            out(s.update_product_category(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+            object(s.update_product_category(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
-        "get_product_category" => out(s.get_product_category(a.get("id")?)?),
-        "list_product_categories" => out(s.list_product_categories(a.get("include_retired")?)?),
-        "add_product" => out(s.add_product(&a.get("input")?)?),
+        "get_product_category" => object(s.get_product_category(a.get("id")?)?),
+        "list_product_categories" => object(s.list_product_categories(a.get("include_retired")?)?),
+        "add_product" => object(s.add_product(&a.get("input")?)?),
         "update_product" => {
-            out(s.update_product(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+            object(s.update_product(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
-        "get_product" => out(s.get_product(a.get("id")?)?),
-        "list_products" => out(s.list_products(a.get("include_retired")?)?),
-        "retire_master" => out(s.retire_master(a.get("id")?, a.get("version")?)?),
-        "restore_master" => out(s.restore_master(a.get("id")?, a.get("version")?)?),
-        "delete_master" => out(s.delete_master(a.get("id")?)?),
+        "get_product" => object(s.get_product(a.get("id")?)?),
+        "list_products" => object(s.list_products(a.get("include_retired")?)?),
+        "retire_master" => object(s.retire_master(a.get("id")?, a.get("version")?)?),
+        "restore_master" => object(s.restore_master(a.get("id")?, a.get("version")?)?),
+        "delete_master" => object(s.delete_master(a.get("id")?)?),
         // deals
-        "add_deal" => out(s.add_deal(&a.get("input")?)?),
-        "get_deal" => out(s.get_deal(a.get("id")?)?),
-        "update_deal" => out(s.update_deal(a.get("id")?, a.get("version")?, &a.get("input")?)?),
-        "win_deal" => out(s.win_deal(a.get("id")?, a.get("version")?, a.opt("closed_on")?)?),
-        "lose_deal" => out(s.lose_deal(
+        "add_deal" => object(s.add_deal(&a.get("input")?)?),
+        "get_deal" => object(s.get_deal(a.get("id")?)?),
+        "update_deal" => {
+            object(s.update_deal(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+        }
+        "win_deal" => object(s.win_deal(a.get("id")?, a.get("version")?, a.opt("closed_on")?)?),
+        "lose_deal" => object(s.lose_deal(
             a.get("id")?,
             a.get("version")?,
             a.opt("closed_on")?,
             a.opt::<String>("reason")?.as_deref(),
         )?),
-        "reopen_deal" => out(s.reopen_deal(a.get("id")?, a.get("version")?)?),
-        "open_deals" => out(s.open_deals(a.opt("owner")?, &a.get("page")?)?),
-        "company_deals" => out(s.company_deals(a.get("id")?, &a.get("page")?)?),
-        "product_deals" => out(s.product_deals(a.get("id")?, &a.get("page")?)?),
-        "campaign_deals" => out(s.campaign_deals(a.get("id")?, &a.get("page")?)?),
+        "reopen_deal" => object(s.reopen_deal(a.get("id")?, a.get("version")?)?),
+        "open_deals" => object(s.open_deals(a.opt("owner")?, &a.get("page")?)?),
+        "company_deals" => object(s.company_deals(a.get("id")?, &a.get("page")?)?),
+        "product_deals" => object(s.product_deals(a.get("id")?, &a.get("page")?)?),
+        "campaign_deals" => object(s.campaign_deals(a.get("id")?, &a.get("page")?)?),
         // forecasts
-        "forecast" => out(s.forecast(&a.get("request")?)?),
-        "product_summary" => out(s.product_summary(a.get("first_day")?, a.get("last_day")?)?),
-        "category_summary" => out(s.category_summary(a.get("first_day")?, a.get("last_day")?)?),
-        "campaign_roi" => out(s.campaign_roi(a.opt("period")?)?),
-        "calibration" => out(s.calibration()?),
-        "forecast_range" => out(s.forecast_range(&a.get("request")?)?),
+        "forecast" => object(s.forecast(&a.get("request")?)?),
+        "product_summary" => object(s.product_summary(a.get("first_day")?, a.get("last_day")?)?),
+        "category_summary" => object(s.category_summary(a.get("first_day")?, a.get("last_day")?)?),
+        "campaign_roi" => object(s.campaign_roi(a.opt("period")?)?),
+        "calibration" => object(s.calibration()?),
+        "forecast_range" => object(s.forecast_range(&a.get("request")?)?),
         // teams
-        "add_team" => out(s.add_team(&a.get("input")?)?),
-        "update_team" => out(s.update_team(a.get("id")?, a.get("version")?, &a.get("input")?)?),
-        "get_team" => out(s.get_team(a.get("id")?)?),
-        "list_teams" => out(s.list_teams()?),
-        "my_teams" => out(s.my_teams()?),
-        "team_board" => out(s.team_board(&a.get("request")?)?),
+        "add_team" => object(s.add_team(&a.get("input")?)?),
+        "update_team" => {
+            object(s.update_team(a.get("id")?, a.get("version")?, &a.get("input")?)?)
+        }
+        "get_team" => object(s.get_team(a.get("id")?)?),
+        "list_teams" => object(s.list_teams()?),
+        "my_teams" => object(s.my_teams()?),
+        "team_board" => object(s.team_board(&a.get("request")?)?),
         // business cards
-        "get_card" => out(s.get_card(a.get("id")?)?),
-        "delegate_card" => out(s.delegate_card(a.get("id")?, a.get("version")?, a.get("to")?)?),
-        "card_queue" => out(s.card_queue(&a.get("page")?)?),
-        "person_duplicates" => out(s.person_duplicates(&a.get("input")?)?),
+        "get_card" => object(s.get_card(a.get("id")?)?),
+        "delegate_card" => {
+            object(s.delegate_card(a.get("id")?, a.get("version")?, a.get("to")?)?)
+        }
+        "card_queue" => object(s.card_queue(&a.get("page")?)?),
+        "person_duplicates" => object(s.person_duplicates(&a.get("input")?)?),
         "transcribe_card" => {
-            let t = s.transcribe_card(a.get("id")?, a.get("version")?, &a.get("input")?)?;
-            out(json!({
-                "card": t.card, "company": t.company, "person": t.person,
-                "duplicates": t.duplicates,
-            }))
+            object(s.transcribe_card(a.get("id")?, a.get("version")?, &a.get("input")?)?)
         }
         "discard_card" => {
-            out(s.discard_card(a.get("id")?, a.get("version")?, &a.get::<String>("reason")?)?)
+            object(s.discard_card(a.get("id")?, a.get("version")?, &a.get::<String>("reason")?)?)
         }
         other => Err(unknown(other)),
     }
 }
 
-fn report(r: ImportReport) -> Outcome {
-    out(json!({
-        "imported": r.imported,
-        "blank_rows": r.blank_rows,
-        "skipped": r.skipped.iter().map(|e| json!({"line": e.line, "message": e.problem.to_string()})).collect::<Vec<_>>(),
-    }))
-}
-
-/// Calls that take bytes.
-pub(crate) fn with_bytes(s: &Session, method: &str, data: &[u8], args: &str) -> Outcome {
+/// Calls that take bytes; the imports tell `progress` how far they read.
+pub(crate) fn with_bytes(
+    s: &Session,
+    method: &str,
+    data: &[u8],
+    args: &str,
+    progress: ImportProgress<'_>,
+) -> Result<Reply, Failure> {
     let a = Args::parse(args)?;
+    let kind = match method {
+        "import_companies_csv" => Some(ImportKind::Companies),
+        "import_persons_csv" => Some(ImportKind::Persons),
+        "import_deals_csv" => Some(ImportKind::Deals),
+        "import_masters_csv" => Some(ImportKind::Masters),
+        "import_users_csv" => Some(ImportKind::Users),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        return object(s.import_csv_with_progress(kind, data, &a.get("options")?, progress)?);
+    }
     match method {
-        "import_companies_csv" => report(s.import_companies_csv(data, &a.get("options")?)?),
-        "import_persons_csv" => report(s.import_persons_csv(data, &a.get("options")?)?),
-        "import_deals_csv" => report(s.import_deals_csv(data, &a.get("options")?)?),
-        "import_masters_csv" => report(s.import_masters_csv(data, &a.get("options")?)?),
-        "import_users_csv" => report(s.import_users_csv(data, &a.get("options")?)?),
         "upload_card" => {
-            out(s.upload_card(data, &a.get::<String>("media_type")?, a.opt("transcriber")?)?)
+            object(s.upload_card(data, &a.get::<String>("media_type")?, a.opt("transcriber")?)?)
         }
         other => Err(unknown(other)),
     }
@@ -312,22 +267,116 @@ pub(crate) fn for_arrow(s: &Session, method: &str, args: &str) -> Result<ArrowSt
     let a = Args::parse(args)?;
     match method {
         "deals" => {
-            let mut batches = DealBatches::new();
-            let mut failed = None;
+            let mut out = FirstFailure::new(DealBatches::new());
             s.walk_deals(|d, names| {
-                if failed.is_none() {
-                    failed = batches.push(d, names).err();
-                }
+                out.push(|batches| batches.push(d, names));
                 Ok(())
             })?;
-            match failed {
-                Some(e) => Err(crate::envelope::arrow(e)),
-                None => batches.finish().map_err(crate::envelope::arrow),
-            }
+            out.finish(DealBatches::finish)
         }
         "forecast" => {
             arrow::forecast_rows(&s.forecast(&a.get("request")?)?).map_err(crate::envelope::arrow)
         }
+        "companies" => walk(Walked::new(records::company_batch, None), |push| {
+            s.walk_companies(true, |c| push(c.clone(), ""))
+        }),
+        "persons" => walk(
+            Walked::new(records::person_batch, Some(("company_id", "company_name"))),
+            |push| s.walk_persons(true, |p, company| push(p.clone(), company)),
+        ),
+        "interactions" => walk(
+            Walked::new(
+                records::interaction_batch,
+                Some(("company_id", "company_name")),
+            ),
+            |push| s.walk_interactions(|i, company| push(i.clone(), company)),
+        ),
+        "tasks" => walk(
+            Walked::new(records::task_batch, Some(("assignee_id", "assignee_name"))),
+            |push| s.walk_tasks(|t, assignee| push(t.clone(), assignee)),
+        ),
+        "product_summary" => arrow::rows(
+            records::product_row_batch,
+            &s.product_summary(a.get("first_day")?, a.get("last_day")?)?,
+        )
+        .map_err(crate::envelope::arrow),
+        "category_summary" => arrow::rows(
+            records::category_row_batch,
+            &s.category_summary(a.get("first_day")?, a.get("last_day")?)?,
+        )
+        .map_err(crate::envelope::arrow),
+        "campaign_roi" => arrow::rows(
+            records::campaign_row_batch,
+            &s.campaign_roi(a.opt("period")?)?,
+        )
+        .map_err(crate::envelope::arrow),
+        "calibration" => arrow::rows(records::calibration_row_batch, &s.calibration()?)
+            .map_err(crate::envelope::arrow),
+        "forecast_range" => arrow::rows(
+            records::forecast_range_batch,
+            &[s.forecast_range(&a.get("request")?)?],
+        )
+        .map_err(crate::envelope::arrow),
         other => Err(unknown(other)),
     }
+}
+
+/// Runs a walk that pushes records into `out`.
+fn walk<R>(
+    out: Walked<R>,
+    run: impl FnOnce(&mut dyn FnMut(R, &str) -> sfa_core::Result<()>) -> sfa_core::Result<u64>,
+) -> Result<ArrowStream, Failure> {
+    let mut out = FirstFailure::new(out);
+    run(&mut |record, name| {
+        out.push(|batches| batches.push(record, name));
+        Ok(())
+    })?;
+    out.finish(Walked::finish)
+}
+
+/// Batches being built by a walk, and the first failure to build one: that failure
+/// stops the batches (the walk runs on and its later records are ignored) and is what
+/// the call reports.
+struct FirstFailure<B> {
+    batches: B,
+    failed: Option<arrow_schema::ArrowError>,
+}
+
+impl<B> FirstFailure<B> {
+    fn new(batches: B) -> Self {
+        FirstFailure {
+            batches,
+            failed: None,
+        }
+    }
+
+    fn push(&mut self, push: impl FnOnce(&mut B) -> Result<(), arrow_schema::ArrowError>) {
+        if self.failed.is_none() {
+            self.failed = push(&mut self.batches).err();
+        }
+    }
+
+    fn finish(
+        self,
+        finish: impl FnOnce(B) -> Result<ArrowStream, arrow_schema::ArrowError>,
+    ) -> Result<ArrowStream, Failure> {
+        match self.failed {
+            Some(e) => Err(crate::envelope::arrow(e)),
+            None => finish(self.batches).map_err(crate::envelope::arrow),
+        }
+    }
+}
+
+/// The weighted forecast of a frame of deals that lives in no database (see
+/// [`arrow::frame`]): `request` as for `Session.forecast`, `teams` each owner's team
+/// labels (optional unless grouped by team).
+pub(crate) fn forecast_frame(
+    batches: &[arrow_array::RecordBatch],
+    args: &str,
+) -> Result<Vec<sfa_core::forecast::ForecastRow>, Failure> {
+    let a = Args::parse(args)?;
+    let request: sfa_core::forecast::ForecastRequest = a.get("request")?;
+    let teams = a.opt("teams")?.unwrap_or_default();
+    let data = arrow::frame::dataset(batches, &request, &teams)?;
+    Ok(sfa_core::forecast::weighted_forecast(&data, &request)?)
 }

@@ -92,6 +92,14 @@ pub(crate) fn invalid_argument(name: &str, why: &str) -> Failure {
     }))
 }
 
+/// A stored value Python cannot represent (written outside the library): Python's
+/// `DatabaseError`, as when the package decodes such a value from JSON.
+pub(crate) fn unreadable() -> Failure {
+    Failure(json!({
+        "kind": "storage", "message": "a stored value cannot be read in Python",
+    }))
+}
+
 /// A call on a database that was closed.
 pub(crate) fn closed() -> Failure {
     Failure(json!({"kind": "closed", "message": "the database is closed"}))

@@ -1,22 +1,28 @@
 //! Python bindings for `sfa-core`: the native module `sfa._sfa`.
 //!
-//! The module is deliberately thin. Records cross as JSON (the core's serde forms:
-//! decimals and dates as strings), calls are dispatched by name in [`dispatch`], and
-//! every outcome comes back as an envelope, `{"ok": value}` or `{"error": {...}}`, which
-//! the pure-Python package (`python/sfa/`) turns into typed records and a real
+//! The module is deliberately thin. Calls are dispatched by name in [`dispatch`] with
+//! their arguments as JSON (the core's serde forms: decimals and dates as strings). The
+//! everyday records (users, companies, persons, activities, tasks, masters, deals,
+//! teams) come back built as the package's dataclasses by [`objects`]; other answers,
+//! and every error, come back as an envelope, `{"ok": value}` or `{"error": {...}}`,
+//! which the pure-Python package (`python/sfa/`) turns into typed records and a real
 //! exception hierarchy. Long calls run with the GIL released, and a panic is caught and
 //! reported as an internal error, never as `PanicException`.
 
+mod args;
 mod arrow;
 mod dispatch;
 mod envelope;
+mod objects;
 
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use sfa_core::{Sfa, UserId};
 
 use envelope::{Outcome, internal, to_envelope};
@@ -48,12 +54,61 @@ impl Native {
     }
 }
 
-/// Runs `f` without the GIL, catching panics.
-fn guarded(py: Python<'_>, f: impl FnOnce() -> Outcome + Send) -> String {
-    py.detach(|| match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(outcome) => to_envelope(outcome),
-        Err(_) => to_envelope(Err(internal("the library panicked; this is a bug"))),
+/// Runs `f` without the GIL, a panic caught as an internal error.
+fn detached<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, envelope::Failure> + Send,
+) -> Result<T, envelope::Failure> {
+    py.detach(|| {
+        catch_unwind(AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err(internal("the library panicked; this is a bug")))
     })
+}
+
+/// Runs `f` without the GIL, catching panics; its outcome as an envelope.
+fn guarded(py: Python<'_>, f: impl FnOnce() -> Outcome + Send) -> String {
+    to_envelope(detached(py, f))
+}
+
+/// Calls a Python progress callback with the GIL; an exception it raises is kept in
+/// `failed` (the first one) and asks the work to stop.
+fn call_back(
+    progress: &Py<PyAny>,
+    failed: &Mutex<Option<PyErr>>,
+    done: u64,
+    total: u64,
+) -> ControlFlow<()> {
+    Python::attach(|py| match progress.call1(py, (done, total)) {
+        Ok(_) => ControlFlow::Continue(()),
+        Err(e) => {
+            failed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(e);
+            ControlFlow::Break(())
+        }
+    })
+}
+
+/// A session call's answer for the package: a 1-tuple holding the answer's Python
+/// objects (built directly, see `objects`), or an envelope (text) holding the error.
+fn answer<'py>(
+    py: Python<'py>,
+    reply: Result<objects::Reply, envelope::Failure>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = match reply {
+        Ok(value) => match value.to_py(py) {
+            Ok(object) => return Ok(PyTuple::new(py, [object])?.into_any()),
+            // A stored value Python cannot hold (a date before year 1, say); any
+            // other failure to build the objects is the library's bug.
+            Err(e) if e.is_instance_of::<PyValueError>(py) => {
+                to_envelope(Err(envelope::unreadable()))
+            }
+            Err(_) => to_envelope(Err(internal("the answer could not be built in Python"))),
+        },
+        Err(failure) => to_envelope(Err(failure)),
+    };
+    Ok(PyString::new(py, &text).into_any())
 }
 
 fn user(id: &str) -> Result<UserId, envelope::Failure> {
@@ -119,14 +174,7 @@ impl Native {
                         return;
                     }
                     last = Some(Instant::now());
-                    Python::attach(|py| {
-                        if let Err(e) = progress.call1(py, (done, total)) {
-                            failed
-                                .lock()
-                                .unwrap_or_else(PoisonError::into_inner)
-                                .get_or_insert(e);
-                        }
-                    });
+                    let _ = call_back(&progress, failed, done, total);
                 };
                 let records = if rebuild {
                     sfa.rebuild_search_index(&mut report)?
@@ -193,29 +241,56 @@ impl Native {
     }
 
     /// A call made as `user_id`: `method` is a `Session` method, `args` its arguments
-    /// as a JSON object.
-    fn call(&self, py: Python<'_>, user_id: String, method: String, args: String) -> String {
+    /// (a `dict` of JSON-able values, as the package's `encode` makes them). Answers a
+    /// 1-tuple holding the answer's Python objects (built directly, see `objects`), or
+    /// an envelope (text) holding a JSON answer or the error.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        user_id: String,
+        method: String,
+        args: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
-        guarded(py, move || {
-            let session = sfa?.session(user(&user_id)?)?;
-            dispatch::session(&session, &method, &args)
-        })
+        let args = args::Args::from_dict(args);
+        let reply = detached(py, move || {
+            let session = sfa?.session_unverified(user(&user_id)?);
+            dispatch::session(&session, &method, &args?)
+        });
+        answer(py, reply)
     }
 
-    /// A call that takes bytes (`import_*_csv`, `upload_card`).
-    fn call_with_bytes(
+    /// A call that takes bytes (`import_*_csv`, `upload_card`). An import calls
+    /// `progress(read, size)`, when given, as it reads `data` (see
+    /// `Session::import_csv_with_progress`); an exception `progress` raises stops the
+    /// import, which stores nothing, and is raised here.
+    #[pyo3(signature = (user_id, method, data, args, progress=None))]
+    fn call_with_bytes<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         user_id: String,
         method: String,
         data: Vec<u8>,
         args: String,
-    ) -> String {
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
-        guarded(py, move || {
-            let session = sfa?.session(user(&user_id)?)?;
-            dispatch::with_bytes(&session, &method, &data, &args)
-        })
+        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+        let reply = {
+            let failed = &failed;
+            detached(py, move || {
+                let session = sfa?.session_unverified(user(&user_id)?);
+                let mut report = |read: u64, size: u64| match &progress {
+                    Some(progress) => call_back(progress, failed, read, size),
+                    None => ControlFlow::Continue(()),
+                };
+                dispatch::with_bytes(&session, &method, &data, &args, &mut report)
+            })
+        };
+        match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
+            Some(e) => Err(e),
+            None => answer(py, reply),
+        }
     }
 
     /// A call that returns bytes (`export_*_csv`, `card_image`): the envelope, and the
@@ -232,7 +307,7 @@ impl Native {
         let envelope = {
             let out = &mut out;
             guarded(py, move || {
-                let session = sfa?.session(user(&user_id)?)?;
+                let session = sfa?.session_unverified(user(&user_id)?);
                 let (value, bytes) = dispatch::for_bytes(&session, &method, &args)?;
                 *out = Some(bytes);
                 Ok(value)
@@ -255,7 +330,7 @@ impl Native {
         let envelope = {
             let out = &mut out;
             guarded(py, move || {
-                let session = sfa?.session(user(&user_id)?)?;
+                let session = sfa?.session_unverified(user(&user_id)?);
                 *out = Some(dispatch::for_arrow(&session, &method, &args)?);
                 Ok(serde_json::Value::Null)
             })
@@ -312,6 +387,36 @@ fn record_input(kind: &str, record: &str) -> String {
     })
 }
 
+/// The weighted forecast of a frame of deals (anything with `__arrow_c_stream__`):
+/// `args` holds `request` and, optionally, `teams`. The envelope carries the rows, or,
+/// with `as_arrow`, the rows come as record batches beside it.
+#[pyfunction]
+fn forecast_frame(
+    py: Python<'_>,
+    deals: &Bound<'_, PyAny>,
+    args: String,
+    as_arrow: bool,
+) -> (String, Option<arrow::ArrowStream>) {
+    let batches = match arrow::frame::read_batches(deals) {
+        Ok(b) => b,
+        Err(e) => return (to_envelope(Err(e)), None),
+    };
+    let mut out = None;
+    let envelope = {
+        let out = &mut out;
+        guarded(py, move || {
+            let rows = dispatch::forecast_frame(&batches, &args)?;
+            if as_arrow {
+                *out = Some(arrow::forecast_rows(&rows).map_err(envelope::arrow)?);
+                Ok(serde_json::Value::Null)
+            } else {
+                serde_json::to_value(rows).map_err(|e| internal(&e.to_string()))
+            }
+        })
+    };
+    (envelope, out)
+}
+
 /// The native module.
 #[pymodule]
 fn _sfa(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -319,6 +424,7 @@ fn _sfa(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<arrow::ArrowStream>()?;
     m.add_function(wrap_pyfunction!(parse_card_text, m)?)?;
     m.add_function(wrap_pyfunction!(record_input, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast_frame, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -7,7 +7,10 @@ database: the same tests check both stores."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +29,29 @@ def fresh_database() -> sfa.Sfa:
             raise RuntimeError("SFA_TEST_BACKEND=postgres needs SFA_TEST_POSTGRES")
         return sfa.Sfa.open_postgres(url, "py_" + uuid.uuid4().hex)
     return sfa.Sfa.open_in_memory()
+
+
+def write_from_another_process(path: object, sql: str, *params: object) -> None:
+    """Runs one statement on the database file with Python's own sqlite3, in a child
+    process, as a tool outside the library would.
+
+    Never in this process while an `Sfa` has the file open: two copies of SQLite in one
+    process share its POSIX locks, so the second believes it is alone and truncates the
+    shared WAL index under the first (a bus error, or worse, a corrupt database).
+    Fails unless the statement changed a row (a test built on it would prove nothing).
+    """
+    script = (
+        "import sqlite3, sys, json\n"
+        "with sqlite3.connect(sys.argv[1]) as c:\n"
+        "    assert c.execute(sys.argv[2], json.loads(sys.argv[3])).rowcount > 0\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path), sql, json.dumps(params)], check=True)
+
+
+@pytest.fixture
+def write_outside() -> Callable[..., None]:
+    """`write_outside(path, sql, *params)`: see `write_from_another_process`."""
+    return write_from_another_process
 
 
 @pytest.fixture

@@ -48,6 +48,8 @@ def test_polars_reads_every_deal_exactly_with_names(office, catalog, deals):
     assert plain["owner_id"] == office.hanako.user_id and plain["owner_name"] == "営業 花子"
     assert plain["stage_id"] == catalog.stages[1].id and plain["stage_name"] == "交渉"
     assert plain["confidence_label"] == "A" and plain["campaign_name"] == "展示会"
+    # The probability the forecast weighs it by: the level's 80, not the stage's 70.
+    assert plain["probability"] == 80 and frame.schema["probability"] == pl.Int32
     assert plain["lines"] == []
     assert plain["created_at"] == deals["plain"].created_at
     lined = rows[deals["lined"].id]
@@ -58,6 +60,7 @@ def test_polars_reads_every_deal_exactly_with_names(office, catalog, deals):
     ]
     bare = rows[deals["bare"].id]
     assert bare["amount"] is None and bare["stage_id"] is None and bare["stage_name"] is None
+    assert bare["probability"] is None
     won = rows[deals["won"].id]
     assert won["status"] == "won" and won["closed_on"] == date.today()
     assert won["amount"] == Decimal("0.0001")

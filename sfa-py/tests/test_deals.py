@@ -83,13 +83,13 @@ def test_deals_lines_close_and_lists(office, catalog):
 
 def test_masters_in_use_are_retired_not_deleted(office, catalog):
     office.hanako.add_deal(sfa.DealInput(company_id=office.company.id, name="x", stage_id=catalog.stages[0].id))
-    stage = sfa.MasterId("Stage", catalog.stages[0].id)
+    stage = sfa.MasterId(sfa.MasterKind.STAGE, catalog.stages[0].id)
     with pytest.raises(sfa.InUseError):
         office.manager.delete_master(stage)
     retired = office.manager.retire_master(stage, catalog.stages[0].version)
     assert isinstance(retired, sfa.Stage) and retired.retired
     assert office.manager.restore_master(stage, retired.version).retired is False
-    office.manager.delete_master(sfa.MasterId("Confidence", catalog.levels[1].id))
+    office.manager.delete_master(sfa.MasterId(sfa.MasterKind.CONFIDENCE, catalog.levels[1].id))
     with pytest.raises(sfa.NotFoundError):
         office.hanako.get_confidence(catalog.levels[1].id)
 
@@ -106,7 +106,7 @@ def test_deals_csv(office, catalog):
     fixed = csv.replace("受注済,,B,受注,2020-01-10,,", "受注済,,B,,,,")
     report = office.hanako.import_deals_csv(fixed.encode())
     assert report.imported == 2
-    out = office.hanako.export_deals_csv(sfa.ExportOptions(encoding="Utf8"))
+    out = office.hanako.export_deals_csv(sfa.ExportOptions(encoding=sfa.CsvEncoding.UTF8))
     assert b"SV-100" in out and out.count(b"\n") == 4
 
 

@@ -160,16 +160,11 @@ def test_values_python_cannot_send_as_they_are_are_sfa_errors(office):
         office.hanako.update_company(office.company.id, 2**63 - 1, sfa.CompanyInput(name="改名"))
 
 
-def test_a_stored_value_python_cannot_read_is_an_sfa_error(tmp_path):
-    import sqlite3
-
+def test_a_stored_value_python_cannot_read_is_an_sfa_error(tmp_path, write_outside):
     path = tmp_path / "ledger.sqlite"
     db = sfa.Sfa.open(str(path))
     me = db.session(db.create_first_admin(sfa.UserInput(name="部長", email="bucho@example.jp")).id)
     task = me.add_task(sfa.TaskInput(title="後で壊れる"))
-    conn = sqlite3.connect(str(path))
-    conn.execute("UPDATE tasks SET due_date = '+10000-01-01' WHERE id = ?", (task.id,))
-    conn.commit()
-    conn.close()
+    write_outside(path, "UPDATE tasks SET due_date = '+10000-01-01' WHERE id = ?", task.id)
     with pytest.raises(sfa.SfaError):
         me.get_task(task.id)

@@ -95,7 +95,7 @@ def test_search_finds_readings_and_phones(office):
     office.hanako.add_company(sfa.CompanyInput(name="株式会社みなと精密", name_reading="ミナトセイミツ", phone="045-222-1100"))
     hits = office.hanako.search("ﾐﾅﾄ")
     assert hits[0].display_name == "株式会社みなと精密"
-    assert office.hanako.search(sfa.SearchRequest(text="045-222-1100", limit=1))[0].kind == "Company"
+    assert office.hanako.search(sfa.SearchRequest(text="045-222-1100", limit=1))[0].kind == sfa.HitKind.COMPANY
     assert office.hanako.search("yamada")[0].display_name == "株式会社山田製作所"
     assert office.db.rebuild_search_index() >= 2
     assert office.db.catch_up_search_index() >= 0
@@ -112,7 +112,7 @@ def test_csv_round_trip_and_import_errors(office):
     assert e.value.line == 3 and e.value.field == "email"
     skipped = office.hanako.import_persons_csv(persons, sfa.ImportOptions(skip_bad_rows=True))
     assert (skipped.imported, skipped.skipped[0].line) == (1, 3)
-    sjis = office.hanako.export_companies_csv(sfa.ExportOptions(encoding="ShiftJis"))
+    sjis = office.hanako.export_companies_csv(sfa.ExportOptions(encoding=sfa.CsvEncoding.SHIFT_JIS))
     assert "株式会社テスト".encode("cp932") in sjis
     assert office.hanako.export_persons_csv().startswith(b"\xef\xbb\xbf")
 
@@ -126,6 +126,30 @@ def test_a_page_iterates_and_all_pages_follow_one_another(office):
     assert every[:10] == page.items
     last = office.hanako.list_companies(sfa.PageRequest(limit=100))
     assert last.next_cursor is None and list(last.all()) == last.items
+
+
+def test_an_import_reports_progress_and_a_failing_callback_stops_it(office):
+    me = office.hanako
+    csv = ("会社名,住所\n" + "".join(f"株式会社進捗{i:05},東京都港区芝{i % 5 + 1}-1\n" for i in range(5000))).encode()
+    seen: list[tuple[int, int]] = []
+    report = me.import_companies_csv(csv, progress=lambda done, total: seen.append((done, total)))
+    assert report.imported == 5000
+    assert len(seen) >= 2 and seen[-1] == (len(csv), len(csv))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[0][0] < len(csv)
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        if done * 2 >= total:
+            raise Cancelled("the user pressed cancel")
+
+    again = csv.replace("株式会社進捗".encode(), "株式会社中止".encode())
+    with pytest.raises(Cancelled):
+        me.import_companies_csv(again, progress=cancel)
+    assert me.search(sfa.SearchRequest(text="株式会社中止", limit=5)) == []  # nothing stored
+    names = {c.name for c in me.list_companies(sfa.PageRequest(limit=1000)).all()}
+    assert not any(n.startswith("株式会社中止") for n in names) and "株式会社進捗00000" in names
 
 
 def test_index_work_reports_progress_and_a_failing_callback_is_raised(tmp_path):

@@ -61,13 +61,17 @@ pub const MAX_OFFSET: i32 = 10_000;
 
 /// Which records a search looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SearchScope {
     /// Companies only.
+    #[serde(alias = "Companies")]
     Companies,
     /// Persons only.
+    #[serde(alias = "Persons")]
     Persons,
     /// Both.
     #[default]
+    #[serde(alias = "All")]
     All,
 }
 
@@ -109,10 +113,13 @@ impl SearchRequest {
 
 /// The kind of record a hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HitKind {
     /// A company.
+    #[serde(alias = "Company")]
     Company,
     /// A person.
+    #[serde(alias = "Person")]
     Person,
 }
 

@@ -9,7 +9,8 @@ import sys
 import typing
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, TypeVar, Union
+from enum import Enum
+from typing import Any, Callable, TypeVar, Union
 
 from . import _records
 from .errors import DatabaseError, ValidationError
@@ -28,12 +29,27 @@ def _refuse(field: str, reason: str, code: str) -> ValidationError:
     )
 
 
+def _text(value: str, field: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _refuse(field, "is not valid text (it holds a lone surrogate)", "invisible") from None
+    return value
+
+
 def encode(value: Any, field: str = "value") -> Any:
     """A JSON-able form of a record, list, decimal, date or instant. A value the
     library would not receive as it is (a float, a naive datetime, a decimal it cannot
     hold exactly, text with a lone surrogate) raises `ValidationError` naming the field."""
+    kind = type(value)
+    if kind is str:  # ids and text, the most common arguments: checked first
+        return _text(value, field)
+    if value is None or kind is int or kind is bool:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: encode(getattr(value, f.name), f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise _refuse(field, "is not a finite number", "invalid_number")
@@ -55,13 +71,7 @@ def encode(value: Any, field: str = "value") -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise _refuse(
-                field, "is not valid text (it holds a lone surrogate)", "invisible"
-            ) from None
-        return value
+        return _text(value, field)
     if isinstance(value, (list, tuple)):
         return [encode(v, field) for v in value]
     if isinstance(value, dict):
@@ -78,36 +88,63 @@ def decode(tp: Any, value: Any) -> Any:
     """A value of type `tp` from its JSON form. A stored value Python cannot represent
     (written outside the library) raises `DatabaseError`, never a plain ValueError."""
     try:
-        return _decode(tp, value)
+        return _decoder(tp)(value)
     except (ValueError, ArithmeticError, TypeError) as e:
         raise DatabaseError(f"a stored value cannot be read in Python ({type(e).__name__})") from None
 
 
-def _decode(tp: Any, value: Any) -> Any:
-    decode = _decode
-    if value is None:
-        return None
+def _same(value: Any) -> Any:
+    return value
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@functools.lru_cache(maxsize=None)
+def _decoder(tp: Any) -> Callable[[Any], Any]:
+    """The function that decodes a JSON value into `tp`, built once per type: a call
+    then costs a function per field instead of inspecting the type hints again."""
     origin = typing.get_origin(tp)
     if origin is Union:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return decode(args[0], value)
+        # Every decoder passes None through.
+        return _decoder(next(a for a in typing.get_args(tp) if a is not type(None)))
     if origin is list:
         (item,) = typing.get_args(tp)
-        return [decode(item, v) for v in value]
+        each = _decoder(item)
+        if each is _same:
+            return lambda v: None if v is None else list(v)
+        return lambda v: None if v is None else [each(x) for x in v]
     if origin is tuple:
-        return tuple(decode(t, v) for t, v in zip(typing.get_args(tp), value))
+        parts = [_decoder(t) for t in typing.get_args(tp)]
+        return lambda v: None if v is None else tuple(d(x) for d, x in zip(parts, v))
     if origin is typing.Literal or tp is Any:
-        return value
+        return _same
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return lambda v: None if v is None else tp(v)
     if tp is Decimal:
-        return Decimal(value)
+        return lambda v: None if v is None else Decimal(v)
     if tp is datetime:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return lambda v: None if v is None else _instant(v)
     if tp is date:
-        return date.fromisoformat(value)
+        return lambda v: None if v is None else date.fromisoformat(v)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
-        return tp(**{f.name: decode(hints[f.name], value.get(f.name)) for f in dataclasses.fields(tp)})
-    return value
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(tp)]
+        plain = [name for name, d in fields if d is _same]
+        typed = [(name, d) for name, d in fields if d is not _same]
+
+        def record(v: Any) -> Any:
+            if v is None:
+                return None
+            get = v.get
+            args = {name: get(name) for name in plain}
+            for name, d in typed:
+                args[name] = d(get(name))
+            return tp(**args)
+
+        return record
+    return _same
 
 
 def input_of(record: Any, tp: type[_I]) -> _I:

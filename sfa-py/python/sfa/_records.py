@@ -6,33 +6,214 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Literal, Optional
+from enum import Enum
+from typing import Any, Optional
 
 #: The id an input leaves unset (the library answers "is required").
 NIL_ID = "00000000-0000-0000-0000-000000000000"
 
-CardStatus = Literal["pending", "transcribed", "discarded"]
-CsvEncoding = Literal["Auto", "Utf8", "Utf8WithBom", "ShiftJis"]
-DealStatus = Literal["open", "won", "lost"]
-Dimension = Literal["owner", "team", "stage", "product", "campaign"]
-DuplicateReason = Literal["same_email", "same_phone", "same_name_at_company"]
-HitKind = Literal["Company", "Person"]
-ImageType = Literal["image/jpeg", "image/png", "image/heic"]
-InteractionKind = Literal["visit", "call", "email", "web_meeting", "other"]
-InteractionStatus = Literal["planned", "done", "cancelled"]
-NotificationKind = Literal["reminder_due", "task_assigned", "confirmation_requested"]
-PhoneLabel = Literal["tel", "fax", "mobile", "other"]
-Role = Literal["admin", "member"]
-SearchScope = Literal["Companies", "Persons", "All"]
-TaskKind = Literal["todo", "confirmation"]
-TaskStatus = Literal["open", "completed"]
+
+class _Choice(str, Enum):
+    """One of a fixed set of lower-case names. A member is a `str` equal to its name
+    (`Role.ADMIN == "admin"`), so plain strings work wherever a member does."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class CardStatus(_Choice):
+    """Where a card is in its life."""
+
+    PENDING = "pending"
+    """Waiting for its transcriber."""
+    TRANSCRIBED = "transcribed"
+    """Typed in: it became a person (and maybe a company)."""
+    DISCARDED = "discarded"
+    """Thrown away, with a reason; the image is kept."""
+
+
+class CsvEncoding(_Choice):
+    """The character encoding of a CSV file."""
+
+    AUTO = "auto"
+    """Import: detect UTF-8 or Shift_JIS. Export: UTF-8 with BOM."""
+    UTF8 = "utf8"
+    """UTF-8; an import accepts a BOM, an export writes none."""
+    UTF8_WITH_BOM = "utf8_with_bom"
+    """UTF-8 with a byte-order mark (what Excel expects to recognise UTF-8)."""
+    SHIFT_JIS = "shift_jis"
+    """Shift_JIS as Windows writes it (CP932, including NEC and IBM extensions)."""
+
+
+class DealStatus(_Choice):
+    """Whether a deal is still being worked."""
+
+    OPEN = "open"
+    """Active: on the owner's open-deal list."""
+    WON = "won"
+    """Won (受注); closed."""
+    LOST = "lost"
+    """Lost (失注); closed."""
+
+
+class Dimension(_Choice):
+    """What a forecast can be grouped by, besides the month."""
+
+    OWNER = "owner"
+    """The deal's owner."""
+    TEAM = "team"
+    """The owner's teams (a deal counts in each)."""
+    STAGE = "stage"
+    """The deal's stage."""
+    PRODUCT = "product"
+    """The products of the deal's lines (money split by line amount)."""
+    CAMPAIGN = "campaign"
+    """The deal's source campaign."""
+
+
+class DuplicateReason(_Choice):
+    """Why an existing person may be the one on a card."""
+
+    SAME_EMAIL = "same_email"
+    """The same e-mail address."""
+    SAME_PHONE = "same_phone"
+    """The same office or mobile phone number."""
+    SAME_NAME_AT_COMPANY = "same_name_at_company"
+    """The same name at the same company."""
+
+
+class HitKind(_Choice):
+    """The kind of record a hit is."""
+
+    COMPANY = "company"
+    """A company."""
+    PERSON = "person"
+    """A person."""
+
+
+class ImageType(_Choice):
+    """The image formats accepted."""
+
+    JPEG = "image/jpeg"
+    """JPEG."""
+    PNG = "image/png"
+    """PNG."""
+    HEIC = "image/heic"
+    """HEIC (HEIF with HEVC), what iPhones take."""
+
+
+class InteractionKind(_Choice):
+    """How the interaction happens."""
+
+    VISIT = "visit"
+    """訪問: a visit at the customer's site."""
+    CALL = "call"
+    """電話: a phone call."""
+    EMAIL = "email"
+    """メール: an e-mail exchange."""
+    WEB_MEETING = "web_meeting"
+    """Web 会議: an online meeting."""
+    OTHER = "other"
+    """Anything else."""
+
+
+class InteractionStatus(_Choice):
+    """Where an interaction is in its life."""
+
+    PLANNED = "planned"
+    """Registered ahead; on the participants' agendas."""
+    DONE = "done"
+    """It happened and its result was reported."""
+    CANCELLED = "cancelled"
+    """It was called off; kept in the history, marked so."""
+
+
+class MasterKind(_Choice):
+    """A kind of master record."""
+
+    CAMPAIGN = "campaign"
+    """Campaigns, by first day then name."""
+    STAGE = "stage"
+    """Stages, by position."""
+    CONFIDENCE = "confidence"
+    """Confidence levels, by percentage (highest first) then label."""
+    PRODUCT_CATEGORY = "product_category"
+    """Product categories, by name."""
+    PRODUCT = "product"
+    """Products, by code."""
+
+
+class NotificationKind(_Choice):
+    """What a notification tells its user."""
+
+    REMINDER_DUE = "reminder_due"
+    """A task's `remind_at` has come."""
+    TASK_ASSIGNED = "task_assigned"
+    """Someone assigned the user a task."""
+    CONFIRMATION_REQUESTED = "confirmation_requested"
+    """Someone reported an interaction to the user and asks them to confirm it."""
+
+
+class PhoneLabel(_Choice):
+    """What a phone number on a card is for."""
+
+    TEL = "tel"
+    """TEL, 電話, Phone, Office, T, P."""
+    FAX = "fax"
+    """FAX, ファックス, F."""
+    MOBILE = "mobile"
+    """携帯, Mobile, Cell, M."""
+    OTHER = "other"
+    """No label, or one the parser does not know (フリーダイヤル, サポート窓口 ...)."""
+
+
+class Role(_Choice):
+    """What a user may administer."""
+
+    ADMIN = "admin"
+    """Maintains users, master data and teams."""
+    MEMBER = "member"
+    """A salesperson."""
+
+
+class SearchScope(_Choice):
+    """Which records a search looks at."""
+
+    COMPANIES = "companies"
+    """Companies only."""
+    PERSONS = "persons"
+    """Persons only."""
+    ALL = "all"
+    """Both."""
+
+
+class TaskKind(_Choice):
+    """Why a task exists."""
+
+    TODO = "todo"
+    """A to-do someone added."""
+    CONFIRMATION = "confirmation"
+    """A request to confirm a reported interaction, created for its `report_to` user."""
+
+
+class TaskStatus(_Choice):
+    """Whether a task still needs doing."""
+
+    OPEN = "open"
+    """Still to do; on the assignee's agenda."""
+    COMPLETED = "completed"
+    """Done."""
+
 
 
 @dataclass
 class UserInput:
     name: str = ""
     email: str = ""
-    role: Role = "member"
+    role: Role = Role.MEMBER
     active: bool = True
 
 
@@ -151,7 +332,7 @@ class PageRequest:
 @dataclass
 class SearchRequest:
     text: str = ""
-    scope: SearchScope = "All"
+    scope: SearchScope = SearchScope.ALL
     include_archived: bool = False
     limit: int = 20
     offset: int = 0
@@ -168,7 +349,7 @@ class SearchHit:
 @dataclass
 class InteractionInput:
     company_id: str = NIL_ID
-    kind: InteractionKind = "visit"
+    kind: InteractionKind = InteractionKind.VISIT
     purpose: str = ""
     starts_at: datetime = field(default_factory=lambda: datetime(1970, 1, 1, tzinfo=timezone.utc))
     ends_at: datetime = field(default_factory=lambda: datetime(1970, 1, 1, tzinfo=timezone.utc))
@@ -637,14 +818,14 @@ class CardDraft:
 
 @dataclass
 class ImportOptions:
-    encoding: CsvEncoding = "Auto"
+    encoding: CsvEncoding = CsvEncoding.AUTO
     skip_bad_rows: bool = False
     ignore_unknown_columns: bool = False
 
 
 @dataclass
 class ExportOptions:
-    encoding: CsvEncoding = "Auto"
+    encoding: CsvEncoding = CsvEncoding.AUTO
     include_archived: bool = False
 
 

@@ -39,6 +39,12 @@ class ValidationError(SfaError):
     def fields(self) -> list[dict[str, Any]]:
         return list(self.details.get("fields") or [])
 
+    @property
+    def row(self) -> Optional[int]:
+        """The 0-based row of the frame at fault (`sfa.forecast(frame, ...)`); else None."""
+        row = self.details.get("row")
+        return int(row) if row is not None else None
+
 
 class _AboutARecord(SfaError):
     """An error about one record: `entity` is its kind, `id` its id."""

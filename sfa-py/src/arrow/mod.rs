@@ -4,12 +4,14 @@
 //! so `pl.DataFrame(s)`, `pa.table(s)` and `duckdb.sql("FROM s")` read its columns
 //! without a copy or a Python object per value. Money is `decimal128(38, 4)` (exact),
 //! dates `date32`, instants `timestamp[ms, UTC]`, and the names of the owner, company,
-//! stage, confidence level, campaign and products stand beside their ids.
+//! stage, confidence level, campaign and products stand beside their ids, with the
+//! probability forecasts weigh each deal by. [`frame`] reads such a frame back in.
 
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    Date32Builder, Decimal128Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
+    Date32Builder, Decimal128Builder, Int32Builder, Int64Builder, StringBuilder,
+    TimestampMillisecondBuilder,
 };
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{ArrayRef, ListArray, RecordBatch, RecordBatchIterator, StructArray};
@@ -19,6 +21,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use sfa_core::forecast::ForecastRow;
 use sfa_core::{Deal, DealNames, Decimal};
+
+pub(crate) mod columns;
+pub(crate) mod frame;
+pub(crate) mod records;
 
 /// Rows per record batch: large enough that per-batch costs vanish, small enough that
 /// a consumer can start early.
@@ -147,6 +153,7 @@ fn deal_schema() -> SchemaRef {
         utf8("stage_name", true),
         utf8("confidence_id", true),
         utf8("confidence_label", true),
+        Field::new("probability", DataType::Int32, true),
         utf8("campaign_id", true),
         utf8("campaign_name", true),
         utf8("status", false),
@@ -171,6 +178,7 @@ pub(crate) struct DealBatches {
     amount: Decimal128Builder,
     expected: Date32Builder,
     closed: Date32Builder,
+    probability: Int32Builder,
     created_at: TimestampMillisecondBuilder,
     updated_at: TimestampMillisecondBuilder,
     version: Int64Builder,
@@ -192,6 +200,7 @@ impl DealBatches {
             amount: money(),
             expected: Date32Builder::new(),
             closed: Date32Builder::new(),
+            probability: Int32Builder::new(),
             created_at: instant(),
             updated_at: instant(),
             version: Int64Builder::new(),
@@ -236,6 +245,7 @@ impl DealBatches {
         self.amount.append_option(d.amount.map(units).transpose()?);
         self.expected.append_option(d.expected_close_on.map(day));
         self.closed.append_option(d.closed_on.map(day));
+        self.probability.append_option(names.probability);
         self.created_at
             .append_value(d.created_at.timestamp_millis());
         self.updated_at
@@ -306,6 +316,7 @@ impl DealBatches {
             stage_name,
             confidence_id,
             confidence_label,
+            Arc::new(self.probability.finish()),
             campaign_id,
             campaign_name,
             status,
@@ -331,6 +342,85 @@ impl DealBatches {
         }
         Ok(ArrowStream::new(self.schema, self.batches))
     }
+}
+
+/// Records walked into record batches of [`BATCH_ROWS`], each row with the name its
+/// id stands for in a column right after that id (a person's company, a task's
+/// assignee), or none.
+pub(crate) struct Walked<R> {
+    make: fn(&[R]) -> Result<RecordBatch, ArrowError>,
+    name: Option<(&'static str, &'static str)>,
+    rows: Vec<R>,
+    names: StringBuilder,
+    batches: Vec<RecordBatch>,
+}
+
+impl<R> Walked<R> {
+    /// Batches built by `make`; with `name` = (id column, name column), a name column
+    /// follows the id column.
+    pub(crate) fn new(
+        make: fn(&[R]) -> Result<RecordBatch, ArrowError>,
+        name: Option<(&'static str, &'static str)>,
+    ) -> Walked<R> {
+        Walked {
+            make,
+            name,
+            rows: Vec::new(),
+            names: StringBuilder::new(),
+            batches: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, record: R, name: &str) -> Result<(), ArrowError> {
+        self.rows.push(record);
+        self.names.append_value(name);
+        if self.rows.len() == BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ArrowError> {
+        let batch = (self.make)(&self.rows)?;
+        self.rows.clear();
+        let names: ArrayRef = Arc::new(self.names.finish());
+        let batch = match self.name {
+            None => batch,
+            Some((after, name)) => {
+                let at = batch.schema().index_of(after)? + 1;
+                let mut fields: Vec<Field> = batch
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.as_ref().clone())
+                    .collect();
+                let mut columns = batch.columns().to_vec();
+                fields.insert(at, utf8(name, false));
+                columns.insert(at, names);
+                RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?
+            }
+        };
+        self.batches.push(batch);
+        Ok(())
+    }
+
+    /// The stream; an empty walk is one empty batch, so the columns are known.
+    pub(crate) fn finish(mut self) -> Result<ArrowStream, ArrowError> {
+        if !self.rows.is_empty() || self.batches.is_empty() {
+            self.flush()?;
+        }
+        let schema = self.batches[0].schema();
+        Ok(ArrowStream::new(schema, self.batches))
+    }
+}
+
+/// Rows (an analytics result) as one record batch built by `make`.
+pub(crate) fn rows<R>(
+    make: fn(&[R]) -> Result<RecordBatch, ArrowError>,
+    rows: &[R],
+) -> Result<ArrowStream, ArrowError> {
+    let batch = make(rows)?;
+    Ok(ArrowStream::new(batch.schema(), vec![batch]))
 }
 
 /// Forecast rows: the month as a `date32` (its first day), the requested dimensions'
