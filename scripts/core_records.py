@@ -1,7 +1,9 @@
 """Reads sfa-core's records and enums from its Rust sources, for the generators that
 keep the bindings in step with the core (sfa-py/tools/gen_records.py,
-sfa-ffi/tools/gen_records.py)."""
+sfa-ffi/tools/gen_records.py), and the doc comments of its `Session` calls
+(sfa-py/tools/gen_docs.py)."""
 
+import math
 import pathlib
 import re
 
@@ -89,7 +91,38 @@ def structs(texts, with_docs=False):
     return found
 
 
-def write_or_check(out, text, tool, count):
+def session_docs(texts):
+    """name -> (the whole `///` comment, its line breaks kept; the parameter names) of
+    every `pub fn` of an `impl Session` block."""
+    found = {}
+    for text in texts.values():
+        for block in re.finditer(r"^impl Session \{\n(.*?)^\}", text, re.S | re.M):
+            body = block.group(1)
+            for m in re.finditer(r"^    pub fn (\w+)(?:<[^>]*>)?\(\s*&self,?([^{]*)\{", body, re.M):
+                params = re.findall(r"(?<![:\w])(\w+):(?!:)", m.group(2))
+                lines = []
+                for line in reversed(body[:m.start()].rstrip("\n").split("\n")):
+                    line = line.strip()
+                    if line.startswith("///"):
+                        lines.append(line[4:] if line.startswith("/// ") else line[3:])
+                    elif not line.startswith("#["):
+                        break
+                found[m.group(1)] = ("\n".join(reversed(lines)), params)
+    return found
+
+
+def integer_constants(texts):
+    """name -> value of every `pub const NAME: <integer type> = <integer expression>;`."""
+    found = {}
+    pattern = r"^pub const (\w+): (?:[iu](?:8|16|32|64|size)) = ([0-9_ *+]+);"
+    for text in texts.values():
+        for m in re.finditer(pattern, text, re.M):
+            terms = m.group(2).replace("_", "").split("+")
+            found[m.group(1)] = sum(math.prod(int(f) for f in t.split("*")) for t in terms)
+    return found
+
+
+def write_or_check(out, text, tool, count, what="records"):
     """Writes the generated `text` to `out`, or with `--check` on the command line
     exits 1 when `out` differs from it."""
     import sys
@@ -101,4 +134,4 @@ def write_or_check(out, text, tool, count):
         print(f"{relative} is up to date")
         return
     out.write_text(text, encoding="utf-8")
-    print(f"wrote {relative} ({count} records)")
+    print(f"wrote {relative} ({count} {what})")

@@ -78,8 +78,9 @@ for by in "" owner product owner,product stage,campaign; do
     "${forecast_args[@]}" --by "$by"
 done
 
-echo "== Python: records generated from the core are up to date"
+echo "== Python: records and Session docstrings generated from the core are up to date"
 python3 sfa-py/tools/gen_records.py --check
+python3 sfa-py/tools/gen_docs.py --check
 
 echo "== Python: build the wheel with maturin in target/py-venv, install it, test it"
 venv=target/py-venv
