@@ -243,6 +243,11 @@ fn main() {
                         "every deal from Python as Arrow record batches into a polars DataFrame (open, deals_arrow, pl.DataFrame): {}",
                         optional("sfa_deals_arrow_s")
                     );
+                    println!(
+                        "polars read_csv + sfa.forecast(frame) (Arrow in), end to end: {} (median of 3); rows equal the exact result: {}",
+                        optional("sfa_frame_end_to_end_s"),
+                        report["sfa_frame_rows_equal_exact"]
+                    );
                 }
                 None => println!(
                     "sfa called from Python: not measured (install the sfa wheel where pandas is)"

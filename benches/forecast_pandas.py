@@ -17,7 +17,10 @@ team.sqlite (the same deals in the library's database). Months are YYYY-MM.
 7. when the `sfa` package is installed: the library's own forecast called from Python
    (open the database, forecast by month x owner), end to end, for the overhead of the
    bindings over the Rust figure, and every deal exported as Arrow record batches into
-   a polars DataFrame.
+   a polars DataFrame;
+8. when `sfa` and polars are installed: read_csv in polars (exact Decimal(38, 4) money,
+   dates, the probability joined in) and the library's forecast of that frame
+   (`sfa.forecast(frame, ...)`, Arrow in), end to end.
 
 The rule is the library's: an open deal counts in the month of its expected close date
 with probability = its confidence level's percentage, else its stage's default, else
@@ -108,16 +111,24 @@ def forecast_decimal(m, first, last):
     return og, wg
 
 
-def polars_end_to_end(d, first, last, exact):
-    """read_csv + join + filter + group in polars; money Float64 or Decimal(38, 4)."""
+def polars_csv(d):
+    """The three CSV files in polars, every deal column as text (parsed by the caller)."""
     import polars as pl
 
-    money = pl.Decimal(38, 4) if exact else pl.Float64
     text = {c: pl.Utf8 for c in ("owner", "status", "amount", "expected_close_on",
                                  "closed_on", "stage", "confidence")}
     deals = pl.read_csv(f"{d}/deals.csv", schema_overrides=text)
     stages = pl.read_csv(f"{d}/stages.csv", schema_overrides={"stage": pl.Utf8})
     levels = pl.read_csv(f"{d}/confidences.csv", schema_overrides={"confidence": pl.Utf8})
+    return deals, stages, levels
+
+
+def polars_end_to_end(d, first, last, exact):
+    """read_csv + join + filter + group in polars; money Float64 or Decimal(38, 4)."""
+    import polars as pl
+
+    money = pl.Decimal(38, 4) if exact else pl.Float64
+    deals, stages, levels = polars_csv(d)
     m = (deals.join(levels, on="confidence", how="left").join(stages, on="stage", how="left")
          .with_columns(
              amount=pl.col("amount").cast(money).fill_null(0),
@@ -133,6 +144,26 @@ def polars_end_to_end(d, first, last, exact):
          .group_by("won_month", "owner")
          .agg(won_count=pl.len(), won=pl.col("amount").sum()))
     return o.height + w.height
+
+
+def sfa_frame_end_to_end(d, first, last):
+    """read_csv in polars, then the library's exact forecast of the frame (Arrow in)."""
+    import datetime as dt
+
+    import polars as pl
+    import sfa
+
+    deals, stages, levels = polars_csv(d)
+    frame = (deals.join(levels, on="confidence", how="left").join(stages, on="stage", how="left")
+             .select(owner_id="owner", status="status",
+                     amount=pl.col("amount").cast(pl.Decimal(38, 4)),
+                     expected_close_on=pl.col("expected_close_on").str.to_date("%Y-%m-%d"),
+                     closed_on=pl.col("closed_on").str.to_date("%Y-%m-%d"),
+                     probability=pl.coalesce("confidence_pct", "stage_pct")))
+    y1, m1 = map(int, first.split("-"))
+    y2, m2 = map(int, last.split("-"))
+    return sfa.forecast(frame, sfa.ForecastRequest(
+        first_month=dt.date(y1, m1, 1), last_month=dt.date(y2, m2, 1), group_by=["owner"]))
 
 
 def duckdb_end_to_end(d, first, last):
@@ -209,6 +240,8 @@ def main():
     sfa_s = None
     sfa_rows = None
     arrow_s = None
+    frame_s = None
+    frame_rows = None
     try:
         import datetime as dt
 
@@ -237,6 +270,12 @@ def main():
             except ImportError:
                 return len(stream)
         arrow_rows, arrow_s = timed(deals_as_arrow)
+        try:
+            frame_runs = [timed(lambda: sfa_frame_end_to_end(d, first, last)) for _ in range(3)]
+            frame_rows = frame_runs[0][0]
+            frame_s = sorted(t for _, t in frame_runs)[1]
+        except ImportError:
+            pass
 
     exact = {}
     for (month, owner), r in og.iterrows():
@@ -261,6 +300,8 @@ def main():
         "sfa_python_end_to_end_s": sfa_s,
         "sfa_deals_arrow_s": arrow_s,
         "sfa_python_rows_equal_exact": None if sfa_rows is None else same(sfa_rows, exact),
+        "sfa_frame_end_to_end_s": frame_s,
+        "sfa_frame_rows_equal_exact": None if frame_rows is None else same(frame_rows, exact),
         "exact": exact,
     }))
 

@@ -44,11 +44,11 @@ fn main() {
     ]);
     println!("first sync into a fresh device, search index caught up, vs a direct import:");
     println!(
-        "  direct CSV import + index: {:>7} s   peak RSS {:>7} MB",
+        "  direct CSV import + index: {:>7} s   peak RSS {:>7}",
         import[0], import[1]
     );
     println!(
-        "  first sync + index:        {:>7} s   peak RSS {:>7} MB   (target <= 30 s)",
+        "  first sync + index:        {:>7} s   peak RSS {:>7}   (target <= 30 s; <= 300 MB)",
         first[0], first[1]
     );
     println!(
