@@ -1,9 +1,10 @@
 //! The forecast's read of every deal ([`SalesReadTx::scan_deals`](crate::store::SalesReadTx)):
 //! from `deal_facts` (integers and 16-byte ids: no text to parse) for the deals whose
 //! facts the library wrote, from `deals` and `deal_lines` for the deals listed in
-//! `deal_facts_stale` (changed by anything else, or refused by the rules). Migration
-//! 010 explains the tables; [`write_facts`] keeps them in step with the library's
-//! writes and [`refresh`] writes the facts of listed deals when a database opens.
+//! `deal_facts_stale` (changed by anything else, or refused by the rules): a listed
+//! deal's facts row, if it has one, is never read. Migrations 010 and 011 explain the
+//! tables; [`write_facts`] keeps them in step with the library's writes and
+//! [`refresh`] writes the facts of listed deals when a database opens.
 //!
 //! Both paths give the same [`DealScan`] and deliver deals in id order, so a forecast
 //! (and the seeded Monte Carlo of a range) does not depend on which path read a deal.
@@ -12,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 use std::sync::mpsc::Receiver;
 use uuid::Uuid;
 
@@ -42,12 +44,17 @@ pub(super) fn scan(conn: &Connection, f: ScanSink<'_>) -> Result<()> {
         return scan_deals_table(conn, f);
     }
     // The few listed deals, read from `deals` first, then merged into the facts'
-    // stream by id.
+    // stream by id; their facts rows (written before the change that listed them, or
+    // of a deal since deleted) are skipped.
     let mut pending = Vec::with_capacity(listed.max(0) as usize);
+    let mut skipped = HashSet::with_capacity(listed.max(0) as usize);
     let mut ids = conn.prepare_cached("SELECT deal_id FROM deal_facts_stale ORDER BY deal_id")?;
     let mut scan = DealScan::empty();
     for id in ids.query_map([], |r| r.get::<_, String>(0))? {
         let id = id?;
+        if let Ok(uuid) = Uuid::parse_str(&id) {
+            skipped.insert(uuid);
+        }
         if let Some(read) = read_one(conn, &id, &mut scan)? {
             pending.push((Uuid::parse_str(&id).unwrap_or_default(), id, read));
         }
@@ -60,7 +67,7 @@ pub(super) fn scan(conn: &Connection, f: ScanSink<'_>) -> Result<()> {
     let mut rows = facts.query([])?;
     std::thread::scope(|s| {
         let (send, receive) = std::sync::mpsc::sync_channel::<Chunk>(4);
-        let decoder = s.spawn(move || decode(receive, pending, f));
+        let decoder = s.spawn(move || decode(receive, pending, &skipped, f));
         let read = (|| -> Result<()> {
             let mut chunk = Chunk::default();
             while let Some(r) = rows.next()? {
@@ -104,13 +111,24 @@ struct Chunk {
 /// reading it from `deals` gave.
 type Pending = (Uuid, String, Read);
 
-/// The decoding half of [`scan`]: every chunk's rows, with the listed deals merged in
-/// by id, handed to `f`.
-fn decode(chunks: Receiver<Chunk>, pending: Vec<Pending>, f: ScanSink<'_>) -> Result<()> {
+/// The decoding half of [`scan`]: every chunk's rows but those of `skipped` (the
+/// listed deals), with the listed deals merged in by id, handed to `f`.
+fn decode(
+    chunks: Receiver<Chunk>,
+    pending: Vec<Pending>,
+    skipped: &HashSet<Uuid>,
+    f: ScanSink<'_>,
+) -> Result<()> {
     let mut pending = pending.into_iter().peekable();
     let mut scan = DealScan::empty();
     for chunk in chunks {
         for &(start, middle, end) in &chunk.rows {
+            if !skipped.is_empty()
+                && Uuid::from_slice(&chunk.bytes[start..middle])
+                    .is_ok_and(|id| skipped.contains(&id))
+            {
+                continue;
+            }
             let read = read_facts(
                 &chunk.bytes[start..middle],
                 &chunk.bytes[middle..end],
@@ -253,14 +271,17 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Writes the facts of a deal the library has just written (after its lines), and
 /// takes it off the list; a deal whose facts cannot be packed (it breaks a money rule,
-/// or an amount needs more than 64 bits of units) stays listed and is read from
-/// `deals`.
+/// or an amount needs more than 64 bits of units) loses any facts it had, stays listed
+/// and is read from `deals`.
 pub(super) fn write_facts(conn: &Connection, scan: &DealScan) -> Result<()> {
+    let id = scan.id.as_uuid();
     let Some(facts) = pack(scan) else {
+        conn.prepare_cached("DELETE FROM deal_facts WHERE deal_id = ?")?
+            .execute([id.as_bytes().as_slice()])?;
         return Ok(());
     };
     conn.prepare_cached("INSERT OR REPLACE INTO deal_facts (deal_id, facts) VALUES (?, ?)")?
-        .execute(params![scan.id.as_uuid().as_bytes().as_slice(), facts])?;
+        .execute(params![id.as_bytes().as_slice(), facts])?;
     conn.prepare_cached("DELETE FROM deal_facts_stale WHERE deal_id = ?")?
         .execute([scan.id.to_string()])?;
     Ok(())
@@ -324,10 +345,23 @@ pub(super) fn refresh(conn: &mut Connection) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute(
-        "DELETE FROM deal_facts_stale WHERE deal_id NOT IN (SELECT id FROM deals)",
-        [],
-    )?;
+    // Deals gone (deleted, or their id changed, outside the library): their facts
+    // rows go too, then their listing.
+    let gone = tx
+        .prepare(
+            "SELECT deal_id FROM deal_facts_stale WHERE deal_id NOT IN (SELECT id FROM deals)",
+        )?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in gone {
+        if let Ok(uuid) = Uuid::parse_str(&id) {
+            tx.execute(
+                "DELETE FROM deal_facts WHERE deal_id = ?",
+                [uuid.as_bytes().as_slice()],
+            )?;
+        }
+        tx.execute("DELETE FROM deal_facts_stale WHERE deal_id = ?", [&id])?;
+    }
     if listed > LOOKUPS_AT_MOST {
         scan_deals_table(&tx, &mut |scanned| match scanned {
             Ok(scan) => write_facts(&tx, scan),
@@ -495,6 +529,47 @@ mod tests {
         })
     }
 
+    /// 1 when the deal is listed, else 0.
+    fn listed_as(store: &SqliteStore, deal: &Deal) -> i64 {
+        store.with_connection(|c| {
+            c.query_row(
+                "SELECT count(*) FROM deal_facts_stale WHERE deal_id = ?",
+                [deal.id.to_string()],
+                |r| r.get(0),
+            )
+            .expect("count")
+        })
+    }
+
+    /// 1 when the deal has a facts row, else 0.
+    fn facts_of(store: &SqliteStore, deal: &Deal) -> i64 {
+        store.with_connection(|c| {
+            c.query_row(
+                "SELECT count(*) FROM deal_facts WHERE deal_id = ?",
+                [deal.id.as_uuid().as_bytes().as_slice()],
+                |r| r.get(0),
+            )
+            .expect("count")
+        })
+    }
+
+    /// The triggers that list outside changes use only what every SQLite a user may
+    /// point at the file has (`unhex` came in 3.41: Debian 12's and Python's sqlite3
+    /// 3.40 could change no deal while a trigger called it).
+    #[test]
+    fn the_triggers_call_nothing_an_older_sqlite_lacks() {
+        let store = SqliteStore::open_in_memory().expect("store");
+        let triggers: Vec<String> = store.with_connection(|c| {
+            c.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'")
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+                .expect("triggers")
+        });
+        assert!(triggers.iter().any(|t| t.contains("deal_facts_stale")));
+        for t in &triggers {
+            assert!(!t.to_lowercase().contains("unhex("), "{t}");
+        }
+    }
+
     /// A ledger of deals of every shape: each status, with and without amount, dates,
     /// references and lines (amounts up to the largest the rules allow).
     fn ledger(store: SqliteStore) -> (SqliteStore, Vec<Deal>) {
@@ -572,10 +647,11 @@ mod tests {
         let (store, deals) = ledger(SqliteStore::open(&path).expect("store"));
         let too_large = listed(&store);
         let lined = deals.iter().find(|d| !d.lines.is_empty()).expect("lined");
-        let plain = deals
+        let mut plain_ones = deals
             .iter()
-            .find(|d| d.lines.is_empty() && d.amount.is_some())
-            .expect("plain");
+            .filter(|d| d.lines.is_empty() && d.amount.is_some() && listed_as(&store, d) == 0);
+        let plain = plain_ones.next().expect("plain");
+        let deleted = plain_ones.next().expect("another");
         store.with_connection(|c| {
             c.execute(
                 "UPDATE deals SET amount = '77.5' WHERE id = ?",
@@ -587,10 +663,17 @@ mod tests {
                 [lined.id.to_string()],
             )
             .expect("line");
+            c.execute("DELETE FROM deals WHERE id = ?", [deleted.id.to_string()])
+                .expect("delete");
         });
-        assert_eq!(listed(&store), too_large + 2);
+        assert_eq!(listed(&store), too_large + 3);
         let (facts, table) = both_ways(&store);
-        assert_eq!(facts, table);
+        assert_eq!(facts, table, "a listed deal's old facts are not read");
+        assert_eq!(
+            facts.len(),
+            deals.len() - 1,
+            "the deleted deal is not delivered"
+        );
         let changed = |facts: &Collected| {
             facts
                 .iter()
@@ -606,10 +689,17 @@ mod tests {
             "lines that no longer add up are the deal's problem"
         );
 
-        // Reopening writes the facts of the valid change; the refused deal stays listed.
+        // Reopening writes the facts of the valid change and removes the deleted deal's;
+        // the refused deal stays listed.
         drop(store);
         let store = SqliteStore::open(&path).expect("reopen");
         assert_eq!(listed(&store), too_large + 1);
+        assert_eq!(
+            facts_of(&store, deleted),
+            0,
+            "no facts left of a deleted deal"
+        );
+        assert_eq!(facts_of(&store, plain), 1);
         let (facts, table) = both_ways(&store);
         assert_eq!(facts, table);
         assert_eq!(changed(&facts), Some(dec("77.5")));

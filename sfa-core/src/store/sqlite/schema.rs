@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/008_change_log.sql"),
     include_str!("migrations/009_sync.sql"),
     include_str!("migrations/010_deal_facts.sql"),
+    include_str!("migrations/011_deal_facts_any_sqlite.sql"),
 ];
 
 /// The schema version this build creates and understands.
