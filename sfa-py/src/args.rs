@@ -8,19 +8,10 @@ use serde_json::{Map, Number, Value};
 
 use crate::envelope::{Failure, invalid_argument};
 
-/// A call's arguments: a JSON object (sent as text, or built from a Python `dict`).
+/// A call's arguments: a JSON object built from a Python `dict`.
 pub(crate) struct Args(Map<String, Value>);
 
 impl Args {
-    /// Arguments sent as JSON text.
-    pub(crate) fn parse(text: &str) -> Result<Args, Failure> {
-        match serde_json::from_str(text) {
-            Ok(Value::Object(map)) => Ok(Args(map)),
-            Ok(Value::Null) => Ok(Args(Map::new())),
-            _ => Err(invalid_argument("args", "is not a JSON object")),
-        }
-    }
-
     /// Arguments sent as a Python `dict` of JSON-able values (what the package's
     /// `encode` makes: `str`, `int`, `bool`, `None`, `float`, lists and `dict`s with
     /// `str` keys), read without a round trip through JSON text.

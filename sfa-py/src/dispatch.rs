@@ -1,17 +1,12 @@
 //! Calls by name, with their arguments ([`Args`]), onto `Sfa` and `Session`.
 
-use serde::Serialize;
 use serde_json::{Value, json};
 use sfa_core::{ImportKind, ImportProgress, Session, Sfa};
 
 use crate::args::Args;
 use crate::arrow::{self, ArrowStream, DealBatches, Walked, records};
-use crate::envelope::{Failure, Outcome, internal, invalid_argument};
+use crate::envelope::{Failure, internal, invalid_argument};
 use crate::objects::{Reply, ToPy};
-
-fn out<T: Serialize>(value: T) -> Outcome {
-    serde_json::to_value(value).map_err(|e| internal(&e.to_string()))
-}
 
 /// An answer built as Python objects directly (see `crate::objects`).
 fn object<T: ToPy + Send + 'static>(value: T) -> Result<Reply, Failure> {
@@ -23,31 +18,34 @@ fn unknown(method: &str) -> Failure {
 }
 
 /// Calls on the database itself.
-pub(crate) fn database(sfa: &Sfa, method: &str, args: &str) -> Outcome {
-    let a = Args::parse(args)?;
+pub(crate) fn database(sfa: &Sfa, method: &str, a: &Args) -> Result<Reply, Failure> {
     match method {
-        "has_users" => out(sfa.has_users()?),
-        "create_first_admin" => out(sfa.create_first_admin(&a.get("input")?)?),
-        "user_by_email" => out(sfa.session_by_email(&a.get::<String>("email")?)?.user_id()),
-        "rebuild_search_index" => out(sfa.rebuild_search_index(&mut |_, _| {})?),
-        "catch_up_search_index" => out(sfa.catch_up_search_index(&mut |_, _| {})?),
-        "pending_search_changes" => out(sfa.pending_search_changes()?),
-        "check_stored_records" => out(sfa.check_stored_records()?),
-        "check_search_index" => out(sfa.check_search_index()?),
-        "change_key" => out(sfa.change_key(&a.get::<String>("new_key")?)?),
-        "sync_enable" => out(sfa.sync_client().enable()?),
-        "sync_status" => out(sfa.sync_client().status()?),
-        "sync_rejections" => out(sfa.sync_client().rejections()?),
-        "sync_dismiss_rejection" => out(sfa
-            .sync_client()
-            .dismiss_rejection(&a.get::<String>("mutation_id")?)?),
+        "has_users" => object(sfa.has_users()?),
+        "create_first_admin" => object(sfa.create_first_admin(&a.get("input")?)?),
+        "user_by_email" => object(sfa.session_by_email(&a.get::<String>("email")?)?.user_id()),
+        "pending_search_changes" => object(sfa.pending_search_changes()?),
+        "check_stored_records" => object(sfa.check_stored_records()?),
+        "check_search_index" => object(sfa.check_search_index()?),
+        "change_key" => object(sfa.change_key(&a.get::<String>("new_key")?)?),
+        "sync_enable" => object(sfa.sync_client().enable()?),
+        "sync_status" => object(sfa.sync_client().status()?),
+        // A rejection holds the call as made and the server's records, of any kind:
+        // Python gets the core's JSON form of each, as dicts.
+        "sync_rejections" => object(
+            serde_json::to_value(sfa.sync_client().rejections()?)
+                .map_err(|e| internal(&e.to_string()))?,
+        ),
+        "sync_dismiss_rejection" => object(
+            sfa.sync_client()
+                .dismiss_rejection(&a.get::<String>("mutation_id")?)?,
+        ),
         // Test-only (feature `fault-injection`, in the wheel test-all builds): the next
         // write panics before it commits, to prove that the panic reaches Python as
         // InternalError (not pyo3's PanicException) and nothing is half-written.
         #[cfg(feature = "fault-injection")]
         "fault_panic_in_next_write" => {
             sfa_core::fault::panic_in_next_write();
-            out(())
+            object(())
         }
         other => Err(unknown(other)),
     }
@@ -215,10 +213,9 @@ pub(crate) fn with_bytes(
     s: &Session,
     method: &str,
     data: &[u8],
-    args: &str,
+    a: &Args,
     progress: ImportProgress<'_>,
 ) -> Result<Reply, Failure> {
-    let a = Args::parse(args)?;
     let kind = match method {
         "import_companies_csv" => Some(ImportKind::Companies),
         "import_persons_csv" => Some(ImportKind::Persons),
@@ -239,12 +236,7 @@ pub(crate) fn with_bytes(
 }
 
 /// Calls that return bytes: (a JSON value, the bytes).
-pub(crate) fn for_bytes(
-    s: &Session,
-    method: &str,
-    args: &str,
-) -> Result<(Value, Vec<u8>), Failure> {
-    let a = Args::parse(args)?;
+pub(crate) fn for_bytes(s: &Session, method: &str, a: &Args) -> Result<(Value, Vec<u8>), Failure> {
     let mut bytes = Vec::new();
     let count = match method {
         "export_companies_csv" => s.export_companies_csv(&mut bytes, &a.get("options")?)?,
@@ -263,8 +255,7 @@ pub(crate) fn for_bytes(
 
 /// Calls that return Arrow record batches (for polars, pandas and DuckDB): `deals`
 /// (every deal with its lines and the names beside the ids) and `forecast`.
-pub(crate) fn for_arrow(s: &Session, method: &str, args: &str) -> Result<ArrowStream, Failure> {
-    let a = Args::parse(args)?;
+pub(crate) fn for_arrow(s: &Session, method: &str, a: &Args) -> Result<ArrowStream, Failure> {
     match method {
         "deals" => {
             let mut out = FirstFailure::new(DealBatches::new());
@@ -372,9 +363,8 @@ impl<B> FirstFailure<B> {
 /// labels (optional unless grouped by team).
 pub(crate) fn forecast_frame(
     batches: &[arrow_array::RecordBatch],
-    args: &str,
+    a: &Args,
 ) -> Result<Vec<sfa_core::forecast::ForecastRow>, Failure> {
-    let a = Args::parse(args)?;
     let request: sfa_core::forecast::ForecastRequest = a.get("request")?;
     let teams = a.opt("teams")?.unwrap_or_default();
     let data = arrow::frame::dataset(batches, &request, &teams)?;

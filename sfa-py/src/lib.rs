@@ -144,49 +144,59 @@ impl Native {
         open_with(py, Sfa::open_in_memory)
     }
 
-    /// Database-level calls (no acting user): `has_users`, `create_first_admin`,
-    /// `user_by_email`, `rebuild_search_index`, `catch_up_search_index`,
-    /// `pending_search_changes`, `check_search_index`, `check_stored_records`.
-    fn database(&self, py: Python<'_>, method: String, args: String) -> String {
+    /// A database-level call (no acting user: `has_users`, `create_first_admin`,
+    /// `check_search_index`, the sync client's calls...), its arguments a `dict` as for
+    /// `call`; answers as `call` does.
+    fn database<'py>(
+        &self,
+        py: Python<'py>,
+        method: String,
+        args: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
-        guarded(py, move || dispatch::database(&sfa?, &method, &args))
+        let args = args::Args::from_dict(args);
+        let reply = detached(py, move || dispatch::database(&sfa?, &method, &args?));
+        answer(py, reply)
     }
 
-    /// Catches the search index up (`rebuild`: indexes every record again), calling
-    /// `progress(done, total)` as it goes (at most every 100 ms, and at the end). An
-    /// exception raised by `progress` is raised once the work is done.
-    fn index_with_progress(
+    /// Catches the search index up (`rebuild`: indexes every record again); answers
+    /// how many records, as `call` does. `progress(done, total)`, when given, is called
+    /// as it goes (at most every 100 ms, and at the end); an exception it raises is
+    /// raised once the work is done.
+    #[pyo3(signature = (rebuild, progress=None))]
+    fn index<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         rebuild: bool,
-        progress: Py<PyAny>,
-    ) -> PyResult<String> {
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
         let failed: Mutex<Option<PyErr>> = Mutex::new(None);
-        let envelope = {
+        let reply = {
             let failed = &failed;
-            guarded(py, move || {
+            detached(py, move || {
                 let sfa = sfa?;
                 let mut last: Option<Instant> = None;
                 let mut report = |done: u64, total: u64| {
+                    let Some(progress) = &progress else { return };
                     let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
                     if !(due || done >= total) {
                         return;
                     }
                     last = Some(Instant::now());
-                    let _ = call_back(&progress, failed, done, total);
+                    let _ = call_back(progress, failed, done, total);
                 };
                 let records = if rebuild {
                     sfa.rebuild_search_index(&mut report)?
                 } else {
                     sfa.catch_up_search_index(&mut report)?
                 };
-                Ok(serde_json::json!(records))
+                Ok(Box::new(records) as objects::Reply)
             })
         };
         match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
             Some(e) => Err(e),
-            None => Ok(envelope),
+            None => answer(py, reply),
         }
     }
 
@@ -195,12 +205,12 @@ impl Native {
     /// `kind` endpoint (`push` or `pull`) and returns the answer's bytes. An exception
     /// `transport` raises stops the sync (what was applied stays applied) and is raised
     /// again here.
-    fn sync_run(&self, py: Python<'_>, transport: Py<PyAny>) -> PyResult<String> {
+    fn sync_run<'py>(&self, py: Python<'py>, transport: Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
         let failed: Mutex<Option<PyErr>> = Mutex::new(None);
-        let envelope = {
+        let reply = {
             let failed = &failed;
-            guarded(py, move || {
+            detached(py, move || {
                 let mut send = |exchange: sfa_core::sync::Exchange<'_>| {
                     let (kind, body) = match exchange {
                         sfa_core::sync::Exchange::Push(b) => ("push", b),
@@ -219,12 +229,13 @@ impl Native {
                         })
                     })
                 };
-                Ok(serde_json::json!(sfa?.sync_client().run(&mut send)?))
+                let report = sfa?.sync_client().run(&mut send)?;
+                Ok(Box::new(report) as objects::Reply)
             })
         };
         match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
             Some(e) => Err(e),
-            None => Ok(envelope),
+            None => answer(py, reply),
         }
     }
 
@@ -271,10 +282,11 @@ impl Native {
         user_id: String,
         method: String,
         data: Vec<u8>,
-        args: String,
+        args: &Bound<'py, PyDict>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
+        let args = args::Args::from_dict(args);
         let failed: Mutex<Option<PyErr>> = Mutex::new(None);
         let reply = {
             let failed = &failed;
@@ -284,7 +296,7 @@ impl Native {
                     Some(progress) => call_back(progress, failed, read, size),
                     None => ControlFlow::Continue(()),
                 };
-                dispatch::with_bytes(&session, &method, &data, &args, &mut report)
+                dispatch::with_bytes(&session, &method, &data, &args?, &mut report)
             })
         };
         match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
@@ -300,15 +312,16 @@ impl Native {
         py: Python<'py>,
         user_id: String,
         method: String,
-        args: String,
+        args: &Bound<'py, PyDict>,
     ) -> (String, Option<Bound<'py, PyBytes>>) {
         let sfa = self.sfa();
+        let args = args::Args::from_dict(args);
         let mut out: Option<Vec<u8>> = None;
         let envelope = {
             let out = &mut out;
             guarded(py, move || {
                 let session = sfa?.session_unverified(user(&user_id)?);
-                let (value, bytes) = dispatch::for_bytes(&session, &method, &args)?;
+                let (value, bytes) = dispatch::for_bytes(&session, &method, &args?)?;
                 *out = Some(bytes);
                 Ok(value)
             })
@@ -323,15 +336,16 @@ impl Native {
         py: Python<'_>,
         user_id: String,
         method: String,
-        args: String,
+        args: &Bound<'_, PyDict>,
     ) -> (String, Option<arrow::ArrowStream>) {
         let sfa = self.sfa();
+        let args = args::Args::from_dict(args);
         let mut out = None;
         let envelope = {
             let out = &mut out;
             guarded(py, move || {
                 let session = sfa?.session_unverified(user(&user_id)?);
-                *out = Some(dispatch::for_arrow(&session, &method, &args)?);
+                *out = Some(dispatch::for_arrow(&session, &method, &args?)?);
                 Ok(serde_json::Value::Null)
             })
         };
@@ -354,12 +368,11 @@ fn open_with(
     (envelope, handle.map(Native::new))
 }
 
-/// Reads a business card's OCR text into a draft (no database needed).
+/// Reads a business card's OCR text into a draft (no database needed); answers as
+/// `Native.call` does.
 #[pyfunction]
-fn parse_card_text(text: &str) -> String {
-    to_envelope(
-        serde_json::to_value(sfa_core::parse_card_text(text)).map_err(|e| internal(&e.to_string())),
-    )
+fn parse_card_text<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    answer(py, Ok(Box::new(sfa_core::parse_card_text(text))))
 }
 
 /// The editable fields of a record, as the core's `input()` gives them (`kind`: the
@@ -394,9 +407,10 @@ fn record_input(kind: &str, record: &str) -> String {
 fn forecast_frame(
     py: Python<'_>,
     deals: &Bound<'_, PyAny>,
-    args: String,
+    args: &Bound<'_, PyDict>,
     as_arrow: bool,
 ) -> (String, Option<arrow::ArrowStream>) {
+    let args = args::Args::from_dict(args);
     let batches = match arrow::frame::read_batches(deals) {
         Ok(b) => b,
         Err(e) => return (to_envelope(Err(e)), None),
@@ -405,7 +419,7 @@ fn forecast_frame(
     let envelope = {
         let out = &mut out;
         guarded(py, move || {
-            let rows = dispatch::forecast_frame(&batches, &args)?;
+            let rows = dispatch::forecast_frame(&batches, &args?)?;
             if as_arrow {
                 *out = Some(arrow::forecast_rows(&rows).map_err(envelope::arrow)?);
                 Ok(serde_json::Value::Null)

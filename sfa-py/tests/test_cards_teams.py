@@ -20,6 +20,8 @@ def test_cards_from_upload_to_transcription(office):
     card = office.hanako.delegate_card(card.id, card.version, office.manager.user_id)
     draft = sfa.parse_card_text("株式会社みなと精密\n課長\n港 健司\nTEL 045-222-1100\nkenji@minato.example.jp")
     assert draft.company == "株式会社みなと精密" and draft.title == "課長"
+    assert type(draft) is sfa.CardDraft and [type(p) for p in draft.phones] == [sfa.CardPhone]
+    assert draft.phones[0].label is sfa.PhoneLabel.TEL and draft.phones[0].number == "+81452221100"
     hints = office.manager.person_duplicates(sfa.PersonInput(company_id=office.company.id, name="高橋 一郎"))
     assert [h.reasons for h in hints] == [["same_name_at_company"]]
     company = sfa.CompanyInput(name=draft.company or "")

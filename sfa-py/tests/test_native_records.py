@@ -220,3 +220,31 @@ def test_instants_and_ids_are_each_records_own(office):
     assert a.created_by == me.user_id and a.updated_by == me.user_id
     _same_as_json(again)
     _same_as_json(a)
+
+
+def test_database_level_answers_are_built_natively_too(tmp_path, write_outside):
+    path = tmp_path / "ledger.sqlite"
+    with sfa.Sfa.open(str(path)) as db:
+        assert db.has_users() is False
+        admin = db.create_first_admin(sfa.UserInput(name="管理 太郎", email="admin@example.jp"))
+        assert type(admin) is sfa.User and admin.role is sfa.Role.ADMIN
+        _same_as_json(admin)
+        me = db.session_by_email("ADMIN@example.jp")
+        assert me.user_id == admin.id
+        company = me.add_company(sfa.CompanyInput(name="株式会社検査"))
+        deal = me.add_deal(sfa.DealInput(company_id=company.id, name="点検", amount=Decimal("1000")))
+        assert db.rebuild_search_index() == 1 and type(db.rebuild_search_index()) is int
+        assert db.pending_search_changes() == 0
+        check = db.check_search_index()
+        assert type(check) is sfa.IndexCheck
+        assert (check.records, check.documents, check.missing, check.damaged) == (1, 1, [], False)
+        status = db.sync_status()
+        assert type(status) is sfa.SyncStatus and status.client_id is None and status.pending == 0
+        assert db.sync_rejections() == []
+        assert db.check_stored_records() == []
+        # written outside the library: an amount that is not a number
+        write_outside(path, "UPDATE deals SET amount = 'abc' WHERE id = ?", deal.id)
+        [problem] = db.check_stored_records()
+        assert type(problem) is sfa.RecordProblem
+        assert (problem.entity, problem.id, problem.field) == ("deal", deal.id, "amount")
+        _same_as_json(problem)

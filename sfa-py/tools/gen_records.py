@@ -21,14 +21,19 @@ OBJECTS_OUT = ROOT / "sfa-py" / "src" / "objects" / "records.rs"
 # Records built as their dataclasses directly in Rust (sfa-py/src/objects/), with no
 # JSON text between the core and Python: the answers of the everyday calls.
 # Records not at the root of sfa_core (besides those in ARROW).
-PATHS = {"ForecastRow": "sfa_core::forecast::ForecastRow"}
+PATHS = {
+    "ForecastRow": "sfa_core::forecast::ForecastRow",
+    "SyncStatus": "sfa_core::sync::SyncStatus",
+    "SyncReport": "sfa_core::sync::SyncReport",
+}
 
 OBJECTS = [
     "User", "Company", "Person", "Interaction", "Task", "Campaign", "Stage", "Confidence",
     "ProductCategory", "Product", "DealLine", "Deal", "Team", "CompanyLinks", "ContactLinks",
     "SearchHit", "Notification", "AgendaTask", "Agenda", "ForecastRow", "ProductRow",
     "CategoryRow", "CampaignRow", "CalibrationRow", "ForecastRange", "MemberBoard",
-    "TeamBoard", "BusinessCard", "DuplicateHint",
+    "TeamBoard", "BusinessCard", "DuplicateHint", "RecordProblem", "IndexCheck",
+    "SyncStatus", "SyncReport", "CardPhone", "CardDraft",
 ]
 
 # Records analysts get as Arrow record batches (besides deals and forecast rows, which

@@ -64,6 +64,13 @@ def _answer(reply: Union[str, tuple[Any]]) -> Any:
     return _unwrap(reply)
 
 
+def _payload(args: dict[str, Any]) -> dict[str, Any]:
+    """A call's arguments as the native module reads them: JSON-able values (records
+    through their generated `_json`, other values through `encode`, which names the
+    argument in its errors)."""
+    return {k: (v._json() if hasattr(type(v), "_json") else encode(v, k)) for k, v in args.items()}
+
+
 def _unwrap(envelope: str) -> Any:
     reply = json.loads(envelope)
     if "error" in reply:
@@ -161,7 +168,7 @@ class Transcription:
 
 def parse_card_text(text: str) -> _r.CardDraft:
     """Reads a business card's OCR text into a draft person to review."""
-    result: _r.CardDraft = decode(_r.CardDraft, _unwrap(_parse_card_text(text)))
+    result: _r.CardDraft = _answer(_parse_card_text(text))
     return result
 
 
@@ -230,7 +237,7 @@ class Sfa:
         self.close()
 
     def _db(self, method: str, **args: Any) -> Any:
-        return _unwrap(self._native.database(method, json.dumps(encode(args))))
+        return _answer(self._native.database(method, _payload(args)))
 
     def change_key(self, new_key: str) -> None:
         """Re-encrypts an encrypted database with `new_key` (needs the only open handle)."""
@@ -242,7 +249,7 @@ class Sfa:
 
     def create_first_admin(self, input: _r.UserInput) -> _r.User:
         """Creates the first user, an active admin, in an empty database."""
-        result: _r.User = decode(_r.User, self._db("create_first_admin", input=input))
+        result: _r.User = self._db("create_first_admin", input=input)
         return result
 
     def session(self, user_id: str) -> Session:
@@ -259,17 +266,13 @@ class Sfa:
         """Indexes every company and person again; returns how many. `progress(done,
         total)` is called as it goes (at most every 0.1 s, and at the end); an exception
         it raises is raised once the work is done."""
-        if progress is None:
-            return int(self._db("rebuild_search_index"))
-        return int(_unwrap(self._native.index_with_progress(True, progress)))
+        return int(_answer(self._native.index(True, progress)))
 
     def catch_up_search_index(self, progress: Optional[Progress] = None) -> int:
         """Applies the search-index changes not applied yet (after a large import, to
         make the next search instant); returns how many. `progress` as for
         `rebuild_search_index`."""
-        if progress is None:
-            return int(self._db("catch_up_search_index"))
-        return int(_unwrap(self._native.index_with_progress(False, progress)))
+        return int(_answer(self._native.index(False, progress)))
 
     def pending_search_changes(self) -> int:
         """How many record changes the search index has not applied yet."""
@@ -279,7 +282,7 @@ class Sfa:
         """Compares the search index, caught up first, with the database: every company
         and person must have exactly its document (`missing`, `extra`, `stale` list the
         differences) and the index's files must be whole (`damaged`)."""
-        result: _r.IndexCheck = decode(_r.IndexCheck, self._db("check_search_index"))
+        result: _r.IndexCheck = self._db("check_search_index")
         return result
 
     def enable_sync(self) -> str:
@@ -325,13 +328,13 @@ class Sfa:
             except (urllib.error.URLError, OSError) as e:
                 raise UnavailableError(f"the sync server cannot be reached: {e}") from None
 
-        result: _r.SyncReport = decode(_r.SyncReport, _unwrap(self._native.sync_run(transport)))
+        result: _r.SyncReport = _answer(self._native.sync_run(transport))
         return result
 
     def sync_status(self) -> _r.SyncStatus:
         """Where this device stands: calls waiting to be pushed, rejections, the last
         push and pull."""
-        result: _r.SyncStatus = decode(_r.SyncStatus, self._db("sync_status"))
+        result: _r.SyncStatus = self._db("sync_status")
         return result
 
     def sync_rejections(self) -> list[dict[str, Any]]:
@@ -349,7 +352,8 @@ class Sfa:
     def check_stored_records(self) -> list[_r.RecordProblem]:
         """Every stored record that today's rules refuse (written by an older version
         or outside the library): analytics leave them out; fix or archive them."""
-        return [decode(_r.RecordProblem, v) for v in self._db("check_stored_records")]
+        problems: list[_r.RecordProblem] = self._db("check_stored_records")
+        return problems
 
 
 class Session:
@@ -364,8 +368,7 @@ class Session:
 
     def _call(self, method: str, **args: Any) -> Any:
         """The answer's Python objects, built by the native module; an error raises."""
-        payload = {k: (v._json() if hasattr(type(v), "_json") else encode(v, k)) for k, v in args.items()}
-        return _answer(self._native.call(self.user_id, method, payload))
+        return _answer(self._native.call(self.user_id, method, _payload(args)))
 
     def _one(self, tp: type[T], method: str, **args: Any) -> T:
         """A call answering one `tp` (for the type checker; the native module built it)."""
@@ -500,13 +503,13 @@ class Session:
     # --- CSV ---
     def _with_bytes(self, method: str, data: bytes, progress: Optional[Progress] = None, **args: Any) -> Any:
         """A call that sends bytes; its answer built by the native module."""
-        return _answer(self._native.call_with_bytes(self.user_id, method, bytes(data), json.dumps(args), progress))
+        return _answer(self._native.call_with_bytes(self.user_id, method, bytes(data), _payload(args), progress))
 
     def _import(
         self, method: str, data: bytes, options: Optional[_r.ImportOptions], progress: Optional[Progress]
     ) -> ImportReport:
         report: ImportReport = self._with_bytes(
-            method, data, progress, options=encode(options or _r.ImportOptions())
+            method, data, progress, options=options or _r.ImportOptions()
         )
         return report
 
@@ -582,7 +585,7 @@ class Session:
         return self._import("import_users_csv", data, options, progress)
 
     def _bytes(self, method: str, **args: Any) -> bytes:
-        envelope, data = self._native.call_for_bytes(self.user_id, method, json.dumps(encode(args)))
+        envelope, data = self._native.call_for_bytes(self.user_id, method, _payload(args))
         _unwrap(envelope)
         return bytes(data or b"")
 
@@ -942,8 +945,7 @@ class Session:
 
     # --- Arrow, for polars, pandas and DuckDB ---
     def _arrow(self, method: str, **args: Any) -> ArrowStream:
-        payload = {k: (v._json() if hasattr(type(v), "_json") else encode(v, k)) for k, v in args.items()}
-        envelope, stream = self._native.call_for_arrow(self.user_id, method, json.dumps(payload))
+        envelope, stream = self._native.call_for_arrow(self.user_id, method, _payload(args))
         _unwrap(envelope)
         assert stream is not None
         return stream
@@ -1103,10 +1105,10 @@ def _forecast_frame(
     teams: Optional[Mapping[str, list[str]]],
     as_arrow: bool,
 ) -> tuple[Any, Optional[ArrowStream]]:
-    args = {"request": request._json() if hasattr(request, "_json") else encode(request, "request")}
+    args: dict[str, Any] = {"request": request}
     if teams is not None:
         args["teams"] = {str(owner): [str(t) for t in labels] for owner, labels in teams.items()}
-    envelope, stream = _native_forecast_frame(deals, json.dumps(args), as_arrow)
+    envelope, stream = _native_forecast_frame(deals, _payload(args), as_arrow)
     return _unwrap(envelope), stream
 
 

@@ -1,15 +1,49 @@
 //! Answers that are not one generated record: a master change (the tagged `Master`, as
 //! the record of its kind), a transcription and an import report (classes of the `sfa`
-//! package itself), and nothing (`None`).
+//! package itself), nothing (`None`), and a JSON value (what a sync rejection is).
 
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
 
 use super::{ToPy, imported, to_py};
 
 impl ToPy for () {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(py.None().into_bound(py))
+    }
+}
+
+/// A JSON value as Python's `json.loads` would give it.
+impl ToPy for Value {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Value::Null => Ok(py.None().into_bound(py)),
+            Value::Bool(b) => b.to_py(py),
+            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => i.to_py(py),
+                (None, Some(u), _) => u.to_py(py),
+                (None, None, Some(f)) => Ok(f.into_pyobject(py)?.into_any()),
+                (None, None, None) => Err(pyo3::exceptions::PyValueError::new_err(
+                    "a number Python cannot hold",
+                )),
+            },
+            Value::String(s) => s.to_py(py),
+            Value::Array(items) => {
+                let items = items
+                    .iter()
+                    .map(|v| v.to_py(py))
+                    .collect::<PyResult<Vec<_>>>()?;
+                Ok(PyList::new(py, items)?.into_any())
+            }
+            Value::Object(map) => {
+                let dict = PyDict::new(py);
+                for (k, v) in map {
+                    dict.set_item(k, v.to_py(py)?)?;
+                }
+                Ok(dict.into_any())
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ py_enum!(sfa_core::ImageType, ImageType);
 py_enum!(sfa_core::InteractionKind, InteractionKind);
 py_enum!(sfa_core::InteractionStatus, InteractionStatus);
 py_enum!(sfa_core::NotificationKind, NotificationKind);
+py_enum!(sfa_core::PhoneLabel, PhoneLabel);
 py_enum!(sfa_core::Role, Role);
 py_enum!(sfa_core::TaskKind, TaskKind);
 py_enum!(sfa_core::TaskStatus, TaskStatus);
@@ -437,5 +438,67 @@ py_record!(
         name,
         company_id,
         reasons,
+    }
+);
+
+py_record!(
+    sfa_core::RecordProblem,
+    RecordProblem {
+        entity,
+        id,
+        field,
+        reason,
+    }
+);
+
+py_record!(
+    sfa_core::IndexCheck,
+    IndexCheck {
+        records,
+        documents,
+        missing,
+        extra,
+        stale,
+        damaged,
+        changed_meanwhile,
+    }
+);
+
+py_record!(
+    sfa_core::sync::SyncStatus,
+    SyncStatus {
+        client_id,
+        pending,
+        rejections,
+        cursor,
+        last_push_at,
+        last_pull_at,
+    }
+);
+
+py_record!(
+    sfa_core::sync::SyncReport,
+    SyncReport {
+        pushed,
+        rejected,
+        pulled,
+    }
+);
+
+py_record!(sfa_core::CardPhone, CardPhone { label, number });
+
+py_record!(
+    sfa_core::CardDraft,
+    CardDraft {
+        company,
+        name,
+        name_reading,
+        department,
+        title,
+        emails,
+        phones,
+        postal_code,
+        address,
+        url,
     }
 );
