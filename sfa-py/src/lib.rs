@@ -111,9 +111,17 @@ fn answer<'py>(
     Ok(PyString::new(py, &text).into_any())
 }
 
-fn user(id: &str) -> Result<UserId, envelope::Failure> {
-    id.parse()
-        .map_err(|_| envelope::invalid_argument("user_id", "is not a valid id"))
+/// The session of a call made as `user_id` on the open database `sfa` (each call
+/// checks its user in its own transaction: see `Sfa::session_unverified`).
+fn acting(
+    sfa: Result<Sfa, envelope::Failure>,
+    user_id: &str,
+) -> Result<sfa_core::Session, envelope::Failure> {
+    let sfa = sfa?;
+    let user: UserId = user_id
+        .parse()
+        .map_err(|_| envelope::invalid_argument("user_id", "is not a valid id"))?;
+    Ok(sfa.session_unverified(user))
 }
 
 #[pymethods]
@@ -265,7 +273,7 @@ impl Native {
         let sfa = self.sfa();
         let args = args::Args::from_dict(args);
         let reply = detached(py, move || {
-            let session = sfa?.session_unverified(user(&user_id)?);
+            let session = acting(sfa, &user_id)?;
             dispatch::session(&session, &method, &args?)
         });
         answer(py, reply)
@@ -291,7 +299,7 @@ impl Native {
         let reply = {
             let failed = &failed;
             detached(py, move || {
-                let session = sfa?.session_unverified(user(&user_id)?);
+                let session = acting(sfa, &user_id)?;
                 let mut report = |read: u64, size: u64| match &progress {
                     Some(progress) => call_back(progress, failed, read, size),
                     None => ControlFlow::Continue(()),
@@ -320,7 +328,7 @@ impl Native {
         let envelope = {
             let out = &mut out;
             guarded(py, move || {
-                let session = sfa?.session_unverified(user(&user_id)?);
+                let session = acting(sfa, &user_id)?;
                 let (value, bytes) = dispatch::for_bytes(&session, &method, &args?)?;
                 *out = Some(bytes);
                 Ok(value)
@@ -344,7 +352,7 @@ impl Native {
         let envelope = {
             let out = &mut out;
             guarded(py, move || {
-                let session = sfa?.session_unverified(user(&user_id)?);
+                let session = acting(sfa, &user_id)?;
                 *out = Some(dispatch::for_arrow(&session, &method, &args?)?);
                 Ok(serde_json::Value::Null)
             })

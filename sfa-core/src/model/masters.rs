@@ -412,6 +412,17 @@ impl MasterId {
     pub fn entity(&self) -> Entity {
         self.kind().entity()
     }
+
+    /// The id's UUID, whatever the kind (ids of different kinds never share one).
+    pub fn as_uuid(&self) -> uuid::Uuid {
+        match self {
+            MasterId::Campaign(id) => id.as_uuid(),
+            MasterId::Stage(id) => id.as_uuid(),
+            MasterId::Confidence(id) => id.as_uuid(),
+            MasterId::ProductCategory(id) => id.as_uuid(),
+            MasterId::Product(id) => id.as_uuid(),
+        }
+    }
 }
 
 impl std::fmt::Display for MasterId {

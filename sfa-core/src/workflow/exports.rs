@@ -64,7 +64,7 @@ impl Session {
                 for m in tx.list_masters(kind)? {
                     let category = match &m {
                         Master::Product(p) => names
-                            .get(&p.category_id.to_string())
+                            .get(&p.category_id.as_uuid())
                             .map_or("", |m| m.name.as_str()),
                         _ => "",
                     };

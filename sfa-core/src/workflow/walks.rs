@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use uuid::Uuid;
+
 use super::Session;
 use crate::csv_io::DealNames;
 use crate::error::Result;
@@ -110,20 +112,20 @@ impl Session {
                 |tx, d| {
                     names.user(tx, d.owner_id)?;
                     names.company(tx, d.company_id)?;
-                    let master = |id: Option<String>| id.and_then(|id| masters.get(&id));
-                    let name = |id: Option<String>| master(id).map_or("", |m| m.name.as_str());
+                    let master = |id: Option<Uuid>| id.and_then(|id| masters.get(&id));
+                    let name = |id: Option<Uuid>| master(id).map_or("", |m| m.name.as_str());
+                    let stage = d.stage_id.map(|i| i.as_uuid());
+                    let confidence = d.confidence_id.map(|i| i.as_uuid());
                     // The forecast's rule: the confidence level's percentage, else the
                     // stage's default.
-                    let probability = match d.confidence_id.map(|i| i.to_string()) {
-                        Some(c) if masters.contains_key(&c) => {
-                            master(Some(c)).and_then(|m| m.percentage)
-                        }
-                        _ => master(d.stage_id.map(|i| i.to_string())).and_then(|m| m.percentage),
+                    let probability = match master(confidence) {
+                        Some(level) => level.percentage,
+                        None => master(stage).and_then(|m| m.percentage),
                     };
                     let products: Vec<_> = d
                         .lines
                         .iter()
-                        .map(|l| master(Some(l.product_id.to_string())))
+                        .map(|l| master(Some(l.product_id.as_uuid())))
                         .collect();
                     let owner = &names.users[&d.owner_id];
                     f(
@@ -132,9 +134,9 @@ impl Session {
                             company: &names.companies[&d.company_id],
                             owner_name: &owner.0,
                             owner_email: &owner.1,
-                            stage: name(d.stage_id.map(|i| i.to_string())),
-                            confidence: name(d.confidence_id.map(|i| i.to_string())),
-                            campaign: name(d.campaign_id.map(|i| i.to_string())),
+                            stage: name(stage),
+                            confidence: name(confidence),
+                            campaign: name(d.campaign_id.map(|i| i.as_uuid())),
                             product_codes: products
                                 .iter()
                                 .map(|p| p.map_or("", |m| m.name.as_str()))
@@ -215,8 +217,9 @@ pub(super) struct MasterName {
     pub(super) percentage: Option<i32>,
 }
 
-/// Each master's id to what exports show for it.
-pub(super) fn master_names(tx: &mut dyn ReadTx) -> Result<HashMap<String, MasterName>> {
+/// Each master's id (its UUID: a deal's reference needs no text to look it up) to
+/// what exports show for it.
+pub(super) fn master_names(tx: &mut dyn ReadTx) -> Result<HashMap<Uuid, MasterName>> {
     let mut names = HashMap::new();
     for kind in MasterKind::ALL {
         for m in tx.list_masters(kind)? {
@@ -228,7 +231,7 @@ pub(super) fn master_names(tx: &mut dyn ReadTx) -> Result<HashMap<String, Master
                 Master::ProductCategory(c) => (c.name.clone(), String::new(), None),
             };
             names.insert(
-                m.id().to_string(),
+                m.id().as_uuid(),
                 MasterName {
                     name,
                     product_name,
