@@ -153,7 +153,7 @@ fn no_customer_data_reaches_the_disk_in_plaintext() {
         raw.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
             .unwrap_or_else(|e| panic!("PRAGMA {name}: {e}"))
     };
-    assert_eq!(setting("cipher_provider"), "openssl");
+    assert_eq!(setting("cipher_provider"), "rustcrypto");
     assert!(setting("cipher_version").starts_with("4."));
     assert_eq!(setting("kdf_iter"), "256000");
     assert_eq!(setting("cipher_kdf_algorithm"), "PBKDF2_HMAC_SHA512");
@@ -333,4 +333,52 @@ fn a_key_with_a_nul_is_refused_without_echo_and_without_a_file() {
     );
     assert!(!path.exists(), "no file is left behind");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
+
+/// SQLCipher's crypto is done in Rust (`cipher_provider.rs`), not by OpenSSL, and the
+/// file format did not change with it: a file written by SQLCipher 4.20 with OpenSSL's
+/// provider (the library's crypto until 2026-12-03; `fixtures/cipher`) opens with the
+/// same key and reads back, and a wrong key is still refused. The fixture was written
+/// by rusqlite on that build: key `fixture key 鍵`, SQLCipher 4 defaults, rollback
+/// journal, `CREATE TABLE company (id INTEGER PRIMARY KEY, name TEXT NOT NULL)` and the
+/// two rows read below.
+#[test]
+fn a_file_written_with_openssls_provider_opens_with_ours() {
+    let dir = scratch("openssl-fixture");
+    let path = dir.join("written-by-openssl-provider.sqlite");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/cipher/written-by-openssl-provider.sqlcipher"),
+        &path,
+    )
+    .unwrap();
+    // Any encrypted open registers the library's provider (SQLite is set up once per
+    // process); this one also checks the key is required.
+    assert!(matches!(
+        Sfa::open_encrypted(dir.join("other.sqlite"), "k").map(|_| ()),
+        Ok(())
+    ));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "key", "fixture key 鍵").unwrap();
+    let provider: String = conn
+        .query_row("PRAGMA cipher_provider", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(provider, "rustcrypto");
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM company ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names, ["株式会社山田製作所", "Acme KK"]);
+    drop(conn);
+
+    let wrong = rusqlite::Connection::open(&path).unwrap();
+    wrong.pragma_update(None, "key", "fixture key").unwrap();
+    assert!(
+        wrong
+            .query_row("SELECT count(*) FROM company", [], |r| r.get::<_, i64>(0))
+            .is_err()
+    );
 }

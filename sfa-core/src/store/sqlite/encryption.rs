@@ -41,6 +41,7 @@ impl SqliteStore {
     /// key (or a plaintext file) is [`crate::Error::WrongKey`], with the file untouched.
     pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<SqliteStore> {
         check_key(key)?;
+        std::hint::black_box(super::cipher_provider::linked());
         let path = path.as_ref();
         super::remove_if_refused(path, || {
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -12,6 +12,10 @@
 
 mod activity;
 mod activity_rows;
+// SQLCipher calls this C-ABI table of functions: the crate's one module with `unsafe`.
+#[cfg(feature = "encryption")]
+#[allow(unsafe_code)]
+mod cipher_provider;
 mod deal_scan;
 #[cfg(feature = "encryption")]
 mod encryption;
