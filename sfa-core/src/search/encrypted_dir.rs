@@ -239,7 +239,7 @@ impl EncryptedDir {
         let sealed = self
             .cipher()
             .encrypt(
-                XNonce::from_slice(&nonce),
+                &XNonce::from(nonce),
                 Payload {
                     msg: plain,
                     aad: name.as_bytes(),
@@ -259,9 +259,10 @@ impl EncryptedDir {
             return None;
         }
         let (nonce, body) = rest.split_at(NONCE_BYTES);
+        let nonce = XNonce::try_from(nonce).ok()?;
         self.cipher()
             .decrypt(
-                XNonce::from_slice(nonce),
+                &nonce,
                 Payload {
                     msg: body,
                     aad: name.as_bytes(),
