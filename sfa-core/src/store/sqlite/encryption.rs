@@ -41,6 +41,8 @@ impl SqliteStore {
     /// key (or a plaintext file) is [`crate::Error::WrongKey`], with the file untouched.
     pub fn open_encrypted(path: impl AsRef<Path>, key: &str) -> Result<SqliteStore> {
         check_key(key)?;
+        // Names SQLCipher's provider setup from Rust, so every link that can open an
+        // encrypted file holds it (see `cipher_provider::linked`).
         std::hint::black_box(super::cipher_provider::linked());
         let path = path.as_ref();
         super::remove_if_refused(path, || {
