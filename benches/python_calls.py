@@ -11,9 +11,8 @@ then times, each as the median of several rounds:
   a copy of the same file (the row as a tuple, no record object: the floor a Python program pays for one row);
 - `get_company` of an id nobody has (`NotFoundError`);
 - `list_companies` pages of 1,000 against the same SELECT of 1,000 rows, per row;
-- the parts of a call: the native call alone (the record built by the native module;
-  with a wheel whose records cross as JSON, the JSON text, then json.loads and the
-  decode into the dataclass).
+- the native method alone (`NativeSession.get_company`: the argument read, the call
+  and the record built by the native module), without the package's typed wrapper.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ import time
 from pathlib import Path
 
 import sfa
-from sfa._codec import decode
 
 
 def per_call(f, n: int, rounds: int = 7) -> float:
@@ -84,13 +82,7 @@ def main() -> None:
     sqlite_one = per_call(lambda: con.execute(select_one, (stored_id,)).fetchone(), n)
     sfa_one = per_call(lambda: me.get_company(target), n)
     native = me._native
-    args = {"id": target}
-    raw = native.call(me.user_id, "get_company", args)
-    parts = {"native_call": per_call(lambda: native.call(me.user_id, "get_company", args), n) * 1e6}
-    if isinstance(raw, str):  # a wheel whose records still cross as JSON text
-        parts["json_loads"] = per_call(lambda: json.loads(raw), n) * 1e6
-        value = json.loads(raw)["ok"]
-        parts["decode_dataclass"] = per_call(lambda: decode(sfa.Company, value), n) * 1e6
+    parts = {"native_call": per_call(lambda: native.get_company(target), n) * 1e6}
 
     unknown = "0190d3a4-0000-7000-8000-000000000000"
 

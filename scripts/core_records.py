@@ -1,7 +1,7 @@
 """Reads sfa-core's records and enums from its Rust sources, for the generators that
 keep the bindings in step with the core (sfa-py/tools/gen_records.py,
-sfa-ffi/tools/gen_records.py), and the doc comments of its `Session` calls
-(sfa-py/tools/gen_docs.py)."""
+sfa-ffi/tools/gen_records.py), and the signatures and doc comments of its `Session`
+calls (sfa-py/tools/gen_session.py, sfa-py/tools/gen_docs.py)."""
 
 import math
 import pathlib
@@ -108,6 +108,43 @@ def session_docs(texts):
                     elif not line.startswith("#["):
                         break
                 found[m.group(1)] = ("\n".join(reversed(lines)), params)
+    return found
+
+
+def _split_top(text, sep=","):
+    """`text` split at `sep` outside brackets (`<>`, `()`, `[]`)."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c in "<([":
+            depth += 1
+        elif c in ">)]" and not (c == ">" and text[i - 1] == "-"):
+            depth -= 1
+        elif c == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def session_calls(texts):
+    """name -> (the whole `///` comment, [(parameter, Rust type)], the return type
+    inside `Result<...>`) of every `pub fn` taking `&self` in an `impl Session` block,
+    in source order (files sorted by path)."""
+    docs = session_docs(texts)
+    found = {}
+    for text in texts.values():
+        for block in re.finditer(r"^impl Session \{\n(.*?)^\}", text, re.S | re.M):
+            body = block.group(1)
+            for m in re.finditer(r"^    pub fn (\w+)(?:<[^>]*>)?\(\s*&self\b", body, re.M):
+                depth, i = 1, m.end()
+                while depth:
+                    depth += {"(": 1, ")": -1}.get(body[i], 0)
+                    i += 1
+                ret = re.match(r"\s*->\s*([^{]+?)\s*(?:where[^{]*)?\{", body[i:])
+                params = [tuple(p.split(":", 1)) for p in _split_top(" ".join(body[m.end():i - 1].split()))]
+                inner = re.fullmatch(r"Result<(.*)>", " ".join(ret.group(1).split())) if ret else None
+                found[m.group(1)] = (docs[m.group(1)][0], [(n.strip(), t.strip()) for n, t in params],
+                                     inner.group(1) if inner else None)
     return found
 
 

@@ -80,6 +80,7 @@ done
 
 echo "== Python: records and Session docstrings generated from the core are up to date"
 python3 sfa-py/tools/gen_records.py --check
+python3 sfa-py/tools/gen_session.py --check
 python3 sfa-py/tools/gen_docs.py --check
 
 echo "== Python: build the wheel with maturin in target/py-venv, install it, test it"

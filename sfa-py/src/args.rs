@@ -1,5 +1,5 @@
-//! A call's arguments, and the errors that name which one is wrong and why (never its
-//! value: values are customers' data).
+//! The arguments of native methods, and the errors that name which one is wrong and
+//! why (never its value: values are customers' data).
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -8,46 +8,25 @@ use serde_json::{Map, Number, Value};
 
 use crate::envelope::{Failure, invalid_argument};
 
-/// A call's arguments: a JSON object built from a Python `dict`.
-pub(crate) struct Args(Map<String, Value>);
-
-impl Args {
-    /// Arguments sent as a Python `dict` of JSON-able values (what the package's
-    /// `encode` makes: `str`, `int`, `bool`, `None`, `float`, lists and `dict`s with
-    /// `str` keys), read without a round trip through JSON text.
-    pub(crate) fn from_dict(args: &Bound<'_, PyDict>) -> Result<Args, Failure> {
-        object_of(args, &String::new).map(Args)
-    }
-
-    /// A required argument.
-    pub(crate) fn get<T: DeserializeOwned>(&self, name: &str) -> Result<T, Failure> {
-        let value = self
-            .0
-            .get(name)
-            .cloned()
-            .ok_or_else(|| invalid_argument(name, "is missing"))?;
-        // The parser's message quotes the value: name the field (inside a record too)
-        // and the expected shape only (values are customers' data).
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                invalid_argument(
-                    name,
-                    &format!("is not a {}", shape_of(std::any::type_name::<T>())),
-                )
-            } else {
-                invalid_argument(&format!("{name}.{path}"), "has the wrong shape")
-            }
-        })
-    }
-
-    /// An optional argument (missing or null is `None`).
-    pub(crate) fn opt<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Failure> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => self.get(name).map(Some),
+/// One argument of a native method, read into the core's type `T`: a Python value as
+/// the package's `encode` makes it (`str`, `int`, `bool`, `None`, `float`, lists and
+/// `dict`s with `str` keys; records through their generated `_json`), read without a
+/// round trip through JSON text. An error names `name` (and the field inside it).
+pub(crate) fn arg<T: DeserializeOwned>(value: &Bound<'_, PyAny>, name: &str) -> Result<T, Failure> {
+    let value = json_of(value, &|| name.to_owned())?;
+    // The parser's message quotes the value: name the field (inside a record too) and
+    // the expected shape only (values are customers' data).
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            invalid_argument(
+                name,
+                &format!("is not a {}", shape_of(std::any::type_name::<T>())),
+            )
+        } else {
+            invalid_argument(&format!("{name}.{path}"), "has the wrong shape")
         }
-    }
+    })
 }
 
 /// A type's name as a caller understands it: `sfa_core::model::deal::DealInput` is a

@@ -127,7 +127,7 @@ def test_searches_run_from_several_threads_at_once(office):
 
 
 def test_a_panic_inside_a_write_reaches_python_as_an_internal_error(office):
-    office.db._db("fault_panic_in_next_write")
+    office.db._native.fault_panic_in_next_write()
     person = sfa.PersonInput(company_id=office.company.id, name="消える 人")
     with pytest.raises(sfa.InternalError) as e:
         office.hanako.add_person(person)

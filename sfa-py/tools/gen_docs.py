@@ -1,6 +1,8 @@
-"""Writes the docstrings of `sfa.Session`'s methods from the doc comments of the core's
-`Session` calls (sfa-core/src/workflow/), so Python documents what the core does in the
-core's own words: one source of truth for every binding.
+"""Writes the docstrings of the `sfa.Session` methods written by hand (in __init__.py:
+those that move bytes, take a callback or take more than the core) from the doc
+comments of the core's `Session` calls (sfa-core/src/workflow/), so Python documents
+what the core does in the core's own words: one source of truth for every binding.
+The methods generated one to one (gen_session.py) get theirs from the same functions.
 
     python3 sfa-py/tools/gen_docs.py          # rewrite the docstrings in __init__.py
     python3 sfa-py/tools/gen_docs.py --check  # exit 1 if one is out of date

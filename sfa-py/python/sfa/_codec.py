@@ -1,10 +1,12 @@
 """Records to and from the JSON forms the native module speaks: decimals and dates as
-strings, instants as RFC 3339 UTC, records as objects."""
+strings, instants as RFC 3339 UTC, records as objects; and the native methods'
+arguments (`arg`) and answers (`answer`, `unwrap`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import sys
 import typing
 from datetime import date, datetime, timezone
@@ -13,7 +15,7 @@ from enum import Enum
 from typing import Any, Callable, TypeVar, Union
 
 from . import _records
-from .errors import DatabaseError, ValidationError
+from .errors import DatabaseError, ValidationError, raise_for
 
 _I = TypeVar("_I")
 
@@ -77,6 +79,28 @@ def encode(value: Any, field: str = "value") -> Any:
     if isinstance(value, dict):
         return {k: encode(v, k if isinstance(k, str) else field) for k, v in value.items()}
     return value
+
+
+def arg(value: Any, name: str) -> Any:
+    """An argument as the native methods read it: a record through its generated
+    `_json`, any other value through `encode`, which names the argument in its errors."""
+    return value._json() if hasattr(type(value), "_json") else encode(value, name)
+
+
+def unwrap(envelope: str) -> Any:
+    """The value of an envelope, `{"ok": value}`; an `{"error": ...}` raises it."""
+    reply = json.loads(envelope)
+    if "error" in reply:
+        raise_for(reply["error"])
+    return reply.get("ok")
+
+
+def answer(reply: Union[str, tuple[Any]]) -> Any:
+    """A native call's reply: `(the answer,)`, built by the native module, or an
+    envelope, whose error this raises."""
+    if isinstance(reply, tuple):
+        return reply[0]
+    return unwrap(reply)
 
 
 @functools.lru_cache(maxsize=None)

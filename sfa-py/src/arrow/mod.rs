@@ -23,6 +23,7 @@ use sfa_core::forecast::ForecastRow;
 use sfa_core::{Deal, DealNames, Decimal};
 
 pub(crate) mod columns;
+pub(crate) mod exports;
 pub(crate) mod frame;
 pub(crate) mod records;
 

@@ -4,8 +4,7 @@
 //! their `str` Enum classes, `Decimal` as `decimal.Decimal`, dates as `datetime.date`
 //! and instants as aware `datetime.datetime` in UTC, ids as `str`.
 //!
-//! Every session call answers one of these, as a [`Reply`]; the database-level calls
-//! (`dispatch::database`) still answer JSON.
+//! Every call answers one of these, as a [`Reply`].
 
 mod composites;
 mod records;
@@ -18,8 +17,15 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyList, PyString, PyTuple};
 use sfa_core::{Decimal, Timestamp};
 
-/// What a session call answers: a value its Python objects are built from.
+use crate::envelope::Failure;
+
+/// What a call answers: a value its Python objects are built from.
 pub(crate) type Reply = Box<dyn ToPy + Send>;
+
+/// An answer, to be built as Python objects once the call is done.
+pub(crate) fn object<T: ToPy + Send + 'static>(value: T) -> Result<Reply, Failure> {
+    Ok(Box::new(value))
+}
 
 /// A value that becomes a Python object.
 pub(crate) trait ToPy {
