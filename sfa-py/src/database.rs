@@ -2,7 +2,7 @@
 //! acting user (opening, closing, the first admin, the search index, the key, the
 //! sync client) and the sessions made from it.
 
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock};
 use std::time::Instant;
 
 use pyo3::prelude::*;
@@ -13,7 +13,7 @@ use crate::args::arg;
 use crate::envelope::{self, Failure, internal};
 use crate::objects::{Reply, object};
 use crate::session::NativeSession;
-use crate::{PROGRESS_EVERY, answer, call_back, detached, guarded};
+use crate::{PROGRESS_EVERY, answer, call_back, detached, guarded, keep_first, with_callbacks};
 
 /// An open database (`Sfa`), shared by every session made from it; `None` once
 /// closed.
@@ -173,33 +173,25 @@ impl Native {
         progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
-        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
-        let reply = {
-            let failed = &failed;
-            detached(py, move || {
-                let sfa = sfa?;
-                let mut last: Option<Instant> = None;
-                let mut report = |done: u64, total: u64| {
-                    let Some(progress) = &progress else { return };
-                    let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
-                    if !(due || done >= total) {
-                        return;
-                    }
-                    last = Some(Instant::now());
-                    let _ = call_back(progress, failed, done, total);
-                };
-                let records = if rebuild {
-                    sfa.rebuild_search_index(&mut report)?
-                } else {
-                    sfa.catch_up_search_index(&mut report)?
-                };
-                object(records)
-            })
-        };
-        match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
-            Some(e) => Err(e),
-            None => answer(py, reply),
-        }
+        with_callbacks(py, move |raised| {
+            let sfa = sfa?;
+            let mut last: Option<Instant> = None;
+            let mut report = |done: u64, total: u64| {
+                let Some(progress) = &progress else { return };
+                let due = last.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY);
+                if !(due || done >= total) {
+                    return;
+                }
+                last = Some(Instant::now());
+                let _ = call_back(progress, raised, done, total);
+            };
+            let records = if rebuild {
+                sfa.rebuild_search_index(&mut report)?
+            } else {
+                sfa.catch_up_search_index(&mut report)?
+            };
+            object(records)
+        })
     }
 
     /// Makes this database a sync client (`SyncClient::enable`); answers its id.
@@ -242,35 +234,24 @@ impl Native {
     /// again here.
     fn sync_run<'py>(&self, py: Python<'py>, transport: Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let sfa = self.sfa();
-        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
-        let reply = {
-            let failed = &failed;
-            detached(py, move || {
-                let mut send = |exchange: sfa_core::sync::Exchange<'_>| {
-                    let (kind, body) = match exchange {
-                        sfa_core::sync::Exchange::Push(b) => ("push", b),
-                        sfa_core::sync::Exchange::Pull(b) => ("pull", b),
-                    };
-                    Python::attach(|py| {
-                        let answer = transport
-                            .call1(py, (kind, PyBytes::new(py, body)))
-                            .and_then(|a| a.extract::<Vec<u8>>(py));
-                        answer.map_err(|e| {
-                            failed
-                                .lock()
-                                .unwrap_or_else(PoisonError::into_inner)
-                                .get_or_insert(e);
-                            sfa_core::Error::Unavailable
-                        })
-                    })
+        with_callbacks(py, move |raised| {
+            let mut send = |exchange: sfa_core::sync::Exchange<'_>| {
+                let (kind, body) = match exchange {
+                    sfa_core::sync::Exchange::Push(b) => ("push", b),
+                    sfa_core::sync::Exchange::Pull(b) => ("pull", b),
                 };
-                object(sfa?.sync_client().run(&mut send)?)
-            })
-        };
-        match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
-            Some(e) => Err(e),
-            None => answer(py, reply),
-        }
+                Python::attach(|py| {
+                    let answer = transport
+                        .call1(py, (kind, PyBytes::new(py, body)))
+                        .and_then(|a| a.extract::<Vec<u8>>(py));
+                    answer.map_err(|e| {
+                        keep_first(raised, e);
+                        sfa_core::Error::Unavailable
+                    })
+                })
+            };
+            object(sfa?.sync_client().run(&mut send)?)
+        })
     }
 
     /// Test-only (feature `fault-injection`, in the wheel test-all builds): the next

@@ -52,23 +52,41 @@ fn guarded(py: Python<'_>, f: impl FnOnce() -> Outcome + Send) -> String {
 }
 
 /// Calls a Python progress callback with the GIL; an exception it raises is kept in
-/// `failed` (the first one) and asks the work to stop.
-fn call_back(
-    progress: &Py<PyAny>,
-    failed: &Mutex<Option<PyErr>>,
-    done: u64,
-    total: u64,
-) -> ControlFlow<()> {
+/// `raised` (the first one) and asks the work to stop.
+fn call_back(progress: &Py<PyAny>, raised: &Raised, done: u64, total: u64) -> ControlFlow<()> {
     Python::attach(|py| match progress.call1(py, (done, total)) {
         Ok(_) => ControlFlow::Continue(()),
         Err(e) => {
-            failed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .get_or_insert(e);
+            keep_first(raised, e);
             ControlFlow::Break(())
         }
     })
+}
+
+/// The first exception a Python callback raised during a call (kept to be raised once
+/// the call is done; the call itself was asked to stop).
+type Raised = Mutex<Option<PyErr>>;
+
+/// Runs `work` without the GIL, as `detached`, giving it a slot for the first exception
+/// its Python callbacks raise; that exception, if any, is raised in place of the answer.
+fn with_callbacks<'py>(
+    py: Python<'py>,
+    work: impl FnOnce(&Raised) -> Result<objects::Reply, envelope::Failure> + Send,
+) -> PyResult<Bound<'py, PyAny>> {
+    let raised: Raised = Mutex::new(None);
+    let reply = detached(py, || work(&raised));
+    match raised.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        Some(e) => Err(e),
+        None => answer(py, reply),
+    }
+}
+
+/// Keeps `e` in `raised` unless an earlier exception is there.
+fn keep_first(raised: &Raised, e: PyErr) {
+    raised
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_insert(e);
 }
 
 /// A call's answer for the package: a 1-tuple holding the answer's Python

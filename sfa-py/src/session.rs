@@ -4,7 +4,6 @@
 //! that move bytes, take a callback or answer Arrow batches are written here.
 
 use std::ops::ControlFlow;
-use std::sync::{Mutex, PoisonError};
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -15,7 +14,7 @@ use crate::arrow::{ArrowStream, exports};
 use crate::database::Native;
 use crate::envelope::{Failure, invalid_argument};
 use crate::objects::{Reply, object};
-use crate::{acting, answer, call_back, detached, guarded};
+use crate::{acting, answer, call_back, detached, guarded, with_callbacks};
 
 /// Calls made as one user (checked by each call, in its own transaction) on an open
 /// database; every call fails once the database is closed.
@@ -115,22 +114,14 @@ impl NativeSession {
     ) -> PyResult<Bound<'py, PyAny>> {
         let kind = import_kind(kind);
         let options = arg(options, "options");
-        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
-        let reply = {
-            let failed = &failed;
-            let session = self.session();
-            detached(py, move || {
-                let mut report = |read: u64, size: u64| match &progress {
-                    Some(progress) => call_back(progress, failed, read, size),
-                    None => ControlFlow::Continue(()),
-                };
-                object(session?.import_csv_with_progress(kind?, &data, &options?, &mut report)?)
-            })
-        };
-        match failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
-            Some(e) => Err(e),
-            None => answer(py, reply),
-        }
+        let session = self.session();
+        with_callbacks(py, move |raised| {
+            let mut report = |read: u64, size: u64| match &progress {
+                Some(progress) => call_back(progress, raised, read, size),
+                None => ControlFlow::Continue(()),
+            };
+            object(session?.import_csv_with_progress(kind?, &data, &options?, &mut report)?)
+        })
     }
 
     /// `Session::upload_card`.
