@@ -148,6 +148,16 @@ def session_calls(texts):
     return found
 
 
+# Units of constants, by the end of their names.
+UNITS = {"_BYTES": "bytes", "_SECONDS": "seconds"}
+
+
+def constant_text(name, constants):
+    """A constant as a reader of the bindings' docs sees it: its value, with its unit."""
+    unit = next((u for end, u in UNITS.items() if name.endswith(end)), None)
+    return f"{constants[name]:,}" + (f" {unit}" if unit else "")
+
+
 def integer_constants(texts):
     """name -> value of every `pub const NAME: <integer type> = <integer expression>;`."""
     found = {}

@@ -114,6 +114,7 @@ cargo run --quiet --example demo -- target/py-demo.sqlite > /dev/null
 echo "== Kotlin: generate the bindings from the built library and test them on the JVM"
 command -v mvn >/dev/null || { echo "Maven (mvn) and a JDK 17 are required for the Kotlin tests"; exit 1; }
 python3 sfa-ffi/tools/gen_records.py --check
+python3 sfa-ffi/tools/gen_calls.py --check
 cargo build --quiet -p sfa-ffi --features fault-injection,encryption --lib --bin uniffi-bindgen
 rm -rf sfa-ffi/kotlin/target/generated-sources sfa-ffi/kotlin/target/test-classes sfa-ffi/kotlin/target/surefire-reports
 cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/debug/libsfa_ffi.so \

@@ -10,32 +10,31 @@
 //! from the core's in one `From`. Panics unwind (every profile keeps
 //! `panic = "unwind"`) and uniffi turns them into errors, never aborts.
 //!
-//! The methods live by area: `ledger.rs` (users, companies, persons, CSV),
-//! `activity.rs` (interactions, tasks, notifications, agenda), `sales.rs` (master
-//! data, deals, forecasts), `teams.rs` (teams, the board, business cards), `sync.rs`
-//! (offline sync as bytes the app moves), `observe.rs` (observers of changes). The
-//! session's methods are written inside `session_calls!` (`asynchronous.rs`), which
-//! also exports each as a `suspend` / `async` method of [`AsyncSession`].
+//! The session's methods that are the core's `Session` calls one to one are generated
+//! from the core's signatures and doc comments into `session_calls.rs` (by
+//! `tools/gen_calls.py`); the others live by concern: `csv.rs` (imports with progress
+//! and exports, files as bytes), `analytics.rs` (`campaign_roi`), `sync.rs` (offline
+//! sync as bytes the app moves), `observe.rs` (observers of changes). The session's
+//! methods are written inside `session_calls!` (`asynchronous.rs`), which also exports
+//! each as a `suspend` / `async` method of [`AsyncSession`].
 
-mod activity;
+mod analytics;
 mod asynchronous;
 mod csv;
 mod error;
-mod ledger;
 mod observe;
 mod pages;
 mod records;
-mod sales;
+mod session_calls;
 mod sync;
-mod teams;
 mod types;
 
 use std::sync::Arc;
 
 use sfa_core::{CompanyLinks, ContactLinks, UserId};
 
+use asynchronous::sfa_calls;
 pub use asynchronous::{AsyncSession, AsyncSfa};
-use asynchronous::{session_calls, sfa_calls};
 pub use error::SfaError;
 pub use pages::{
     CardPage, CompanyPage, DealPage, ImportReport, InteractionPage, PersonPage, SkippedRow,
@@ -159,21 +158,6 @@ sfa_calls! {
 #[derive(uniffi::Object)]
 pub struct Session {
     inner: sfa_core::Session,
-}
-
-session_calls! {
-    /// The acting user.
-    pub fn me(&self) -> Result<sfa_core::User, SfaError> {
-        Ok(self.inner.me()?)
-    }
-
-    /// Fuzzy search (曖昧検索) over companies and persons.
-    pub fn search(
-        &self,
-        request: sfa_core::SearchRequest,
-    ) -> Result<Vec<sfa_core::SearchHit>, SfaError> {
-        Ok(self.inner.search(&request)?)
-    }
 }
 
 /// The company's homepage and main phone as URIs to open.

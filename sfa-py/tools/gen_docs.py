@@ -21,7 +21,7 @@ import sys
 import textwrap
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "scripts"))
-from core_records import ROOT, integer_constants, session_docs, sources, write_or_check  # noqa: E402
+from core_records import ROOT, constant_text, integer_constants, session_docs, sources, write_or_check  # noqa: E402
 
 PACKAGE = ROOT / "sfa-py" / "python" / "sfa"
 OUT = PACKAGE / "__init__.py"
@@ -50,9 +50,6 @@ PYTHON = {
     "product_summary": ([(r"`from` and `to`", "`first_day` and `last_day`")], None),
 }
 
-# Units of constants, by the end of their names.
-UNITS = {"_BYTES": "bytes", "_SECONDS": "seconds"}
-
 # Core error variants whose Python class is not the variant's name + "Error".
 ERROR_CLASSES = {"Import": "CsvImportError"}
 
@@ -77,8 +74,7 @@ def pythonic(name, doc, constants, errors):
         if ref.startswith("Error::"):
             return error(ref.removeprefix("Error::"))
         if ref in constants:
-            unit = next((u for end, u in UNITS.items() if ref.endswith(end)), None)
-            return f"{constants[ref]:,}" + (f" {unit}" if unit else "")
+            return constant_text(ref, constants)
         if ref.startswith("Session::"):
             return f"`{ref.removeprefix('Session::')}`"
         if "::" in ref:
