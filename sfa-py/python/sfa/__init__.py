@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any, Optional, Protocol, Union
 
 from . import _records as _r
-from ._codec import answer, arg, decode, encode, unwrap
+from ._codec import answer, arg, decode, unwrap
 from ._records import *  # noqa: F401,F403 - the record classes are the public API
 from ._session import SessionCalls
 from ._shapes import ImportReport, MasterId, MasterRecord, Page, SkippedRow, TranscribeInput, Transcription
@@ -46,7 +46,6 @@ from .errors import (
     ClosedError,
     ValidationError,
     WrongKeyError,
-    raise_for,
 )
 
 #: A progress callback, `progress(done, total)`; what an exception it raises does is
