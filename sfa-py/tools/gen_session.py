@@ -58,7 +58,7 @@ SCALARS = {
 }
 # Core types whose Python shape is written by hand (python/sfa/_shapes.py).
 SHAPES = {"MasterId": "MasterId", "Master": "MasterRecord", "TranscribeInput": "TranscribeInput",
-          "Transcription": "Transcription", "ImportReport": "ImportReport"}
+          "Transcription": "Transcription"}
 
 
 def records():
@@ -106,7 +106,7 @@ def rust_use(name, t):
     return "", f"{name}?"
 
 
-def python_method(name, doc, params, ret, known):
+def python_method(name, doc, params, ret, known, context):
     where = f"Session.{name}"
     renamed = RENAMED.get(name, {})
     sig, args, page = [], [], None
@@ -121,9 +121,8 @@ def python_method(name, doc, params, ret, known):
             annotation, default, value = py_type(t, known, where), " = None", p
         else:
             annotation, default, value = py_type(t, known, where), "", p
-        if sig and sig[-1].endswith(" = None") or sig and sig[-1].endswith(" = False"):
-            if not default:
-                sys.exit(f"gen_session: {where}: {p} has no default but follows one that has")
+        if sig and sig[-1].endswith((" = None", " = False")) and not default:
+            sys.exit(f"gen_session: {where}: {p} has no default but follows one that has")
         sig.append(f"{p}: {annotation}{default}")
         if base == "PageRequest":
             page = p
@@ -142,14 +141,13 @@ def python_method(name, doc, params, ret, known):
         body = [f"        answer({native})"]
     else:
         body = [f"        result: {returns} = answer({native})", "        return result"]
-    return [head] + docstring(name, doc, [renamed.get(n, n) for n, _ in params], params) + body
+    return [head] + docstring(name, doc, [renamed.get(n, n) for n, _ in params], params, context) + body
 
 
-CONSTANTS, ERRORS = None, None
-
-
-def docstring(name, doc, python_params, rust_params):
-    doc = pythonic(name, doc, CONSTANTS, ERRORS)
+def docstring(name, doc, python_params, rust_params, context):
+    """The docstring's lines: the core's comment in Python's names (see gen_docs.py)."""
+    constants, errors = context
+    doc = pythonic(name, doc, constants, errors)
     changes, note = PYTHON.get(name, ([], None))
     for pattern, replacement in changes:
         doc, n = re.subn(pattern, replacement, doc)
@@ -239,10 +237,9 @@ def rustfmt(text):
 
 
 def main():
-    global CONSTANTS, ERRORS
     texts = sources()
     calls = session_calls(texts)
-    CONSTANTS, ERRORS = integer_constants(texts), python_errors()
+    context = (integer_constants(texts), python_errors())
     known = records()
     unknown = set(PYTHON_BY_HAND) - set(calls) | set(NOT_IN_PYTHON) - set(calls)
     if unknown:
@@ -258,7 +255,7 @@ def main():
         stub.append(f"    def {name}(self{stub_params}) -> _Reply: ...")
         bound += 1
         if name not in PYTHON_BY_HAND:
-            py.append("\n" + "\n".join(python_method(name, doc, params, ret, known)) + "\n")
+            py.append("\n" + "\n".join(python_method(name, doc, params, ret, known, context)) + "\n")
     rs.append("}\n")
 
     stub_text = STUB.read_text(encoding="utf-8")
