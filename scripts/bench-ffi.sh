@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 cargo bench --quiet --bench ffi_call
 # fault-injection: the Kotlin test sources compiled beside the benchmark call its hook
 # (one atomic load per write in the library; the measured calls are reads).
-cargo build --quiet --release -p sfa-ffi --features fault-injection --lib --bin uniffi-bindgen
+cargo build --quiet --release -p sfa-ffi --features fault-injection --lib
+cargo build --quiet --release -p sfa-ffi-bindgen
 rm -rf sfa-ffi/kotlin/target/generated-sources
 target/release/uniffi-bindgen generate --library target/release/libsfa_ffi.so \
   --language kotlin --out-dir sfa-ffi/kotlin/target/generated-sources/uniffi --no-format

@@ -31,7 +31,8 @@ echo "== building libsfa_ffi ($profile profile)"
 cargo build --quiet --profile "$profile" -p sfa-ffi --lib
 # The bindings are generated from an unstripped build with the same features (the
 # stripped library has no symbols for the bindgen to find its metadata by).
-cargo build --quiet -p sfa-ffi --lib --bin uniffi-bindgen
+cargo build --quiet -p sfa-ffi --lib
+cargo build --quiet -p sfa-ffi-bindgen
 
 out="$PWD/target/kotlin-package"
 rm -rf "$out"

@@ -14,7 +14,8 @@ out=target/swift-package
 module=SfaFFI
 
 # The bindings come from an unstripped build of the shipped features (no test hooks).
-cargo build --quiet -p sfa-ffi --lib --bin uniffi-bindgen
+cargo build --quiet -p sfa-ffi --lib
+cargo build --quiet -p sfa-ffi-bindgen
 rm -rf "$out"
 mkdir -p "$out/Sources/Sfa" "$out/include" "$out/generated"
 target/debug/uniffi-bindgen generate --library target/debug/libsfa_ffi.so \

@@ -115,15 +115,15 @@ echo "== Kotlin: generate the bindings from the built library and test them on t
 command -v mvn >/dev/null || { echo "Maven (mvn) and a JDK 17 are required for the Kotlin tests"; exit 1; }
 python3 sfa-ffi/tools/gen_records.py --check
 python3 sfa-ffi/tools/gen_calls.py --check
-cargo build --quiet -p sfa-ffi --features fault-injection,encryption --lib --bin uniffi-bindgen
+cargo build --quiet -p sfa-ffi --features fault-injection,encryption --lib
 rm -rf sfa-ffi/kotlin/target/generated-sources sfa-ffi/kotlin/target/test-classes sfa-ffi/kotlin/target/surefire-reports
-cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
+cargo run --quiet -p sfa-ffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
   --language kotlin --out-dir sfa-ffi/kotlin/target/generated-sources/uniffi --no-format
 (cd sfa-ffi/kotlin && mvn -q -B test)
 
 echo "== Swift: the bindings generate (no Swift toolchain here to compile them)"
 rm -rf target/swift-bindings
-cargo run --quiet -p sfa-ffi --bin uniffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
+cargo run --quiet -p sfa-ffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
   --language swift --out-dir target/swift-bindings --no-format
 test -s target/swift-bindings/Sfa.swift && test -s target/swift-bindings/SfaFFI.h
 grep -q "func search(" target/swift-bindings/Sfa.swift
