@@ -12,9 +12,7 @@
 
 use std::io::{self, Read};
 
-use encoding_rs::{DecoderResult, Encoding, SHIFT_JIS, UTF_8};
-
-use super::CsvEncoding;
+use super::{CsvEncoding, shift_jis};
 
 const CHUNK: usize = 64 * 1024;
 
@@ -72,11 +70,104 @@ enum Quoting {
 
 impl std::error::Error for MalformedInput {}
 
+/// The encodings input is read in: the two a CSV file is chosen or detected as, and
+/// UTF-16, which a byte-order mark selects whatever the choice (as browsers do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Charset {
+    Utf8,
+    ShiftJis,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl Charset {
+    fn name(self) -> &'static str {
+        match self {
+            Charset::Utf8 => "UTF-8",
+            Charset::ShiftJis => "Shift_JIS",
+            Charset::Utf16Le => "UTF-16LE",
+            Charset::Utf16Be => "UTF-16BE",
+        }
+    }
+
+    /// The encoding a byte-order mark at the start names, and the mark's length.
+    fn from_bom(start: &[u8]) -> Option<(Charset, usize)> {
+        if start.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            Some((Charset::Utf8, 3))
+        } else if start.starts_with(&[0xFF, 0xFE]) {
+            Some((Charset::Utf16Le, 2))
+        } else if start.starts_with(&[0xFE, 0xFF]) {
+            Some((Charset::Utf16Be, 2))
+        } else {
+            None
+        }
+    }
+
+    /// Decodes the whole characters at the start of `input` into `out` (UTF-8) and
+    /// answers the bytes read; a character cut at the end is left for the next call
+    /// unless `last`. `Err` at the first malformed bytes (`out` holds the text before).
+    fn decode(self, input: &[u8], out: &mut Vec<u8>, last: bool) -> Result<usize, ()> {
+        match self {
+            Charset::Utf8 => match std::str::from_utf8(input) {
+                Ok(_) => {
+                    out.extend_from_slice(input);
+                    Ok(input.len())
+                }
+                Err(e) => {
+                    out.extend_from_slice(&input[..e.valid_up_to()]);
+                    match e.error_len() {
+                        None if !last => Ok(e.valid_up_to()),
+                        _ => Err(()),
+                    }
+                }
+            },
+            Charset::ShiftJis => shift_jis::decode(input, out, last).map_err(|_| ()),
+            Charset::Utf16Le => utf16(input, out, last, u16::from_le_bytes),
+            Charset::Utf16Be => utf16(input, out, last, u16::from_be_bytes),
+        }
+    }
+}
+
+/// UTF-16 for [`Charset::decode`]: a lone surrogate or an odd byte at the end is
+/// malformed.
+fn utf16(
+    input: &[u8],
+    out: &mut Vec<u8>,
+    last: bool,
+    unit: fn([u8; 2]) -> u16,
+) -> Result<usize, ()> {
+    let units: Vec<u16> = input.chunks_exact(2).map(|b| unit([b[0], b[1]])).collect();
+    let mut read = 0;
+    let mut buf = [0u8; 4];
+    for c in char::decode_utf16(units.iter().copied()) {
+        match c {
+            Ok(c) => {
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                read += 2 * c.len_utf16();
+            }
+            // A high surrogate cut off by the end of this chunk.
+            Err(e)
+                if !last
+                    && read + 2 == 2 * units.len()
+                    && (0xD800..0xDC00).contains(&e.unpaired_surrogate()) =>
+            {
+                return Ok(read);
+            }
+            Err(_) => return Err(()),
+        }
+    }
+    if last && read < input.len() {
+        return Err(());
+    }
+    Ok(read)
+}
+
 /// A reader that yields UTF-8 from input in the chosen or detected encoding.
 pub(crate) struct DecodingReader<R> {
     inner: R,
     choice: CsvEncoding,
-    decoder: Option<encoding_rs::Decoder>,
+    /// The encoding, known once the first chunk is read.
+    charset: Option<Charset>,
     raw: Vec<u8>,
     raw_pos: usize,
     eof: bool,
@@ -98,7 +189,7 @@ impl<R: Read> DecodingReader<R> {
         DecodingReader {
             inner,
             choice,
-            decoder: None,
+            charset: None,
             raw: Vec::with_capacity(CHUNK),
             raw_pos: 0,
             eof: false,
@@ -136,10 +227,10 @@ impl<R: Read> DecodingReader<R> {
         Ok(())
     }
 
-    fn detect(&self) -> &'static Encoding {
+    fn detect(&self) -> Charset {
         match self.choice {
-            CsvEncoding::Utf8 | CsvEncoding::Utf8WithBom => UTF_8,
-            CsvEncoding::ShiftJis => SHIFT_JIS,
+            CsvEncoding::Utf8 | CsvEncoding::Utf8WithBom => Charset::Utf8,
+            CsvEncoding::ShiftJis => Charset::ShiftJis,
             CsvEncoding::Auto => {
                 let sample = &self.raw[..];
                 let utf8 = match std::str::from_utf8(sample) {
@@ -147,10 +238,10 @@ impl<R: Read> DecodingReader<R> {
                     // A character cut at the end of the sample is still UTF-8.
                     Err(e) => e.error_len().is_none() && !self.eof,
                 };
-                if utf8 || sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                    UTF_8
+                if utf8 {
+                    Charset::Utf8
                 } else {
-                    SHIFT_JIS
+                    Charset::ShiftJis
                 }
             }
         }
@@ -160,36 +251,29 @@ impl<R: Read> DecodingReader<R> {
         if self.raw.len() - self.raw_pos < CHUNK / 2 && !self.eof {
             self.fill_raw()?;
         }
-        let decoder = match &mut self.decoder {
-            Some(d) => d,
+        let charset = match self.charset {
+            Some(charset) => charset,
             None => {
-                // The decoder removes a UTF-8 BOM (and honours a UTF-16 one).
-                let encoding = self.detect();
-                self.decoder.insert(encoding.new_decoder())
+                // A byte-order mark names the encoding whatever the choice, and goes.
+                let (charset, bom) = Charset::from_bom(&self.raw[self.raw_pos..])
+                    .unwrap_or_else(|| (self.detect(), 0));
+                self.raw_pos += bom;
+                *self.charset.insert(charset)
             }
         };
-        let input = &self.raw[self.raw_pos..];
-        let capacity = decoder
-            .max_utf8_buffer_length_without_replacement(input.len())
-            .unwrap_or(CHUNK * 3)
-            .max(16);
         self.out.clear();
-        self.out.resize(capacity, 0);
         self.out_pos = 0;
-        let (result, read, written) =
-            decoder.decode_to_utf8_without_replacement(input, &mut self.out, self.eof);
-        self.out.truncate(written);
-        self.raw_pos += read;
-        if let DecoderResult::Malformed(_, _) = result {
+        let decoded = charset.decode(&self.raw[self.raw_pos..], &mut self.out, self.eof);
+        let Ok(read) = decoded else {
             let line = self.lines_emitted + count_lines(&self.out) as i64 + 1;
-            let kind = Malformed::Encoding(decoder.encoding().name());
+            let kind = Malformed::Encoding(charset.name());
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 MalformedInput { line, kind },
             ));
-        }
-        let at_end =
-            self.eof && self.raw_pos == self.raw.len() && result == DecoderResult::InputEmpty;
+        };
+        self.raw_pos += read;
+        let at_end = self.eof && self.raw_pos == self.raw.len();
         self.plain_text(at_end)?;
         if at_end {
             self.finished = true;
@@ -289,7 +373,7 @@ impl<R: Read> Read for DecodingReader<R> {
             if self.finished || buf.is_empty() {
                 return Ok(0);
             }
-            if self.decoder.is_none() {
+            if self.charset.is_none() {
                 self.fill_raw()?;
             }
             self.decode_more()?;
@@ -300,6 +384,7 @@ impl<R: Read> Read for DecodingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::SHIFT_JIS;
 
     fn decode(bytes: &[u8], choice: CsvEncoding) -> io::Result<String> {
         let mut s = String::new();
@@ -340,6 +425,48 @@ mod tests {
             .downcast_ref::<MalformedInput>()
             .unwrap();
         assert_eq!(inner.line, 3);
+    }
+
+    #[test]
+    fn a_utf16_byte_order_mark_selects_utf16_whatever_the_choice() {
+        let text = "会社名,担当\n株式会社山田製作所,山田 😀\n";
+        let little: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let big: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for choice in [CsvEncoding::Auto, CsvEncoding::Utf8, CsvEncoding::ShiftJis] {
+            assert_eq!(decode(&little, choice).unwrap(), text);
+            assert_eq!(decode(&big, choice).unwrap(), text);
+        }
+        // Across chunks: surrogate pairs cut by a chunk's end somewhere.
+        let long = "あ😀\nx".repeat(CHUNK / 4);
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(long.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode(&bytes, CsvEncoding::Auto).unwrap(), long);
+        // A lone surrogate, or an odd byte at the end, is malformed.
+        let err = decode(&[0xFF, 0xFE, b'a', 0, b'\n', 0, 0x00, 0xD8], CsvEncoding::Auto)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("UTF-16LE on line 2"), "{err}");
+        assert!(decode(&[0xFF, 0xFE, b'a', 0, b'b'], CsvEncoding::Auto).is_err());
+    }
+
+    #[test]
+    fn malformed_shift_jis_names_its_line_and_a_cut_character_is_malformed() {
+        let mut bytes = SHIFT_JIS.encode("会社名\n山田\n").0.into_owned();
+        bytes.extend_from_slice(&[0x82, 0x20]);
+        let err = decode(&bytes, CsvEncoding::ShiftJis).unwrap_err().to_string();
+        assert!(err.contains("Shift_JIS on line 3"), "{err}");
+        let mut cut = SHIFT_JIS.encode("会社名\n山田").0.into_owned();
+        cut.pop();
+        let err = decode(&cut, CsvEncoding::Auto).unwrap_err().to_string();
+        assert!(err.contains("Shift_JIS on line 2"), "{err}");
     }
 
     #[test]

@@ -143,6 +143,7 @@ pub(crate) mod ledger;
 pub(crate) mod masters;
 pub(crate) mod progress;
 pub(crate) mod rows;
+mod shift_jis;
 pub(crate) mod users;
 pub(crate) mod writer;
 

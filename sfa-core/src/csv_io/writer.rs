@@ -3,9 +3,7 @@
 
 use std::io::Write;
 
-use encoding_rs::SHIFT_JIS;
-
-use super::CsvEncoding;
+use super::{CsvEncoding, shift_jis};
 use crate::error::{Entity, Error, Result};
 
 pub(crate) fn text(v: &Option<String>) -> String {
@@ -18,6 +16,8 @@ pub(crate) struct CsvOut<'h, W: Write> {
     encoding: CsvEncoding,
     header: &'h [&'h str],
     line: String,
+    /// The line in Shift_JIS.
+    encoded: Vec<u8>,
     records: u64,
 }
 
@@ -31,6 +31,7 @@ impl<'h, W: Write> CsvOut<'h, W> {
             encoding,
             header,
             line: String::new(),
+            encoded: Vec::new(),
             records: 0,
         };
         out.write_row(header)?;
@@ -52,16 +53,16 @@ impl<'h, W: Write> CsvOut<'h, W> {
             self.output.write_all(self.line.as_bytes())?;
             return Ok(None);
         }
-        let (bytes, _, unmappable) = SHIFT_JIS.encode(&self.line);
-        if unmappable {
+        self.encoded.clear();
+        if !shift_jis::encode(&self.line, &mut self.encoded) {
             return Ok(Some(
                 fields
                     .iter()
-                    .position(|f| SHIFT_JIS.encode(f.as_ref()).2)
+                    .position(|f| !shift_jis::encode(f.as_ref(), &mut Vec::new()))
                     .unwrap_or(0),
             ));
         }
-        self.output.write_all(&bytes)?;
+        self.output.write_all(&self.encoded)?;
         Ok(None)
     }
 
