@@ -450,9 +450,12 @@ mod tests {
             .collect();
         assert_eq!(decode(&bytes, CsvEncoding::Auto).unwrap(), long);
         // A lone surrogate, or an odd byte at the end, is malformed.
-        let err = decode(&[0xFF, 0xFE, b'a', 0, b'\n', 0, 0x00, 0xD8], CsvEncoding::Auto)
-            .unwrap_err()
-            .to_string();
+        let err = decode(
+            &[0xFF, 0xFE, b'a', 0, b'\n', 0, 0x00, 0xD8],
+            CsvEncoding::Auto,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("UTF-16LE on line 2"), "{err}");
         assert!(decode(&[0xFF, 0xFE, b'a', 0, b'b'], CsvEncoding::Auto).is_err());
     }
@@ -461,7 +464,9 @@ mod tests {
     fn malformed_shift_jis_names_its_line_and_a_cut_character_is_malformed() {
         let mut bytes = SHIFT_JIS.encode("会社名\n山田\n").0.into_owned();
         bytes.extend_from_slice(&[0x82, 0x20]);
-        let err = decode(&bytes, CsvEncoding::ShiftJis).unwrap_err().to_string();
+        let err = decode(&bytes, CsvEncoding::ShiftJis)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Shift_JIS on line 3"), "{err}");
         let mut cut = SHIFT_JIS.encode("会社名\n山田").0.into_owned();
         cut.pop();
