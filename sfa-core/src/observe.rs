@@ -25,22 +25,7 @@ use crate::sync::RecordKey;
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
 
 /// The kinds of record an observer may ask for.
-pub const OBSERVABLE_KINDS: &[&str] = &[
-    "user",
-    "company",
-    "person",
-    "interaction",
-    "task",
-    "notification",
-    "campaign",
-    "stage",
-    "confidence",
-    "product_category",
-    "product",
-    "deal",
-    "team",
-    "card",
-];
+pub const OBSERVABLE_KINDS: &[&str] = crate::sync::RECORD_KINDS;
 
 /// What an observer is told: the records changed by one or more commits.
 pub type Listener = Arc<dyn Fn(&[RecordKey]) + Send + Sync>;

@@ -58,6 +58,7 @@ pub use client::{
     SyncStatus,
 };
 pub use mutation::Mutation;
+pub(crate) use records::KINDS as RECORD_KINDS;
 pub use records::{RecordKey, SyncRecord};
 pub use server::SyncServer;
 pub use wire::{

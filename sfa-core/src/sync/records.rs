@@ -30,6 +30,24 @@ impl RecordKey {
     }
 }
 
+/// The kinds of record sync moves, as the sync log names them.
+pub(crate) const KINDS: &[&str] = &[
+    "user",
+    "company",
+    "person",
+    "interaction",
+    "task",
+    "notification",
+    "campaign",
+    "stage",
+    "confidence",
+    "product_category",
+    "product",
+    "deal",
+    "team",
+    "card",
+];
+
 /// Any record sync moves, as the workflow calls return it.
 #[allow(missing_docs)] // Each variant holds the record of its name.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,22 +86,6 @@ impl<'de> Deserialize<'de> for SyncRecord {
             kind: String,
             record: Value,
         }
-        const KINDS: &[&str] = &[
-            "user",
-            "company",
-            "person",
-            "interaction",
-            "task",
-            "notification",
-            "campaign",
-            "stage",
-            "confidence",
-            "product_category",
-            "product",
-            "deal",
-            "team",
-            "card",
-        ];
         let Tagged { kind, record: r } = Tagged::deserialize(deserializer)?;
         let record = match kind.as_str() {
             "user" => from_value(r).map(R::User),
