@@ -8,8 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench --quiet --bench ffi_call
 # fault-injection: the Kotlin test sources compiled beside the benchmark call its hook
-# (one atomic load per write in the library; the measured calls are reads).
-cargo build --quiet --release -p sfa-ffi --features fault-injection --lib
+# (one atomic load per write in the library; the measured calls are reads); sync-server:
+# their sync test plays the server in process.
+cargo build --quiet --release -p sfa-ffi --features fault-injection,sync-server --lib
 cargo build --quiet --release -p sfa-ffi-bindgen
 rm -rf sfa-ffi/kotlin/target/generated-sources
 target/release/uniffi-bindgen generate --library target/release/libsfa_ffi.so \

@@ -38,6 +38,8 @@ cargo fmt --all -- --check
 
 echo "== cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+# The bindings' optional parts (off in the phone library) are linted too.
+cargo clippy --quiet -p sfa-ffi --features fault-injection,sync-server --all-targets -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace
@@ -115,7 +117,7 @@ echo "== Kotlin: generate the bindings from the built library and test them on t
 command -v mvn >/dev/null || { echo "Maven (mvn) and a JDK 17 are required for the Kotlin tests"; exit 1; }
 python3 sfa-ffi/tools/gen_records.py --check
 python3 sfa-ffi/tools/gen_calls.py --check
-cargo build --quiet -p sfa-ffi --features fault-injection,encryption --lib
+cargo build --quiet -p sfa-ffi --features fault-injection,encryption,sync-server --lib
 rm -rf sfa-ffi/kotlin/target/generated-sources sfa-ffi/kotlin/target/test-classes sfa-ffi/kotlin/target/surefire-reports
 cargo run --quiet -p sfa-ffi-bindgen -- generate --library target/debug/libsfa_ffi.so \
   --language kotlin --out-dir sfa-ffi/kotlin/target/generated-sources/uniffi --no-format

@@ -83,6 +83,12 @@ fn both_phones_edit_a_company_offline_one_wins_and_the_other_gets_a_rejection() 
         assert_eq!(rejections[0].call.call.name(), "update_company");
         let record = rejections[0].server_records[0].record.clone().unwrap();
         assert_eq!(record, sfa_core::sync::SyncRecord::Company(server));
+        // The JSON form (what Kotlin and Swift get) is the same rejection.
+        let json = second.sfa.sync_client().rejections_json().unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            serde_json::to_value(&rejections).unwrap()
+        );
         let status = second.sfa.sync_client().status().unwrap();
         assert_eq!((status.pending, status.rejections), (0, 1));
 

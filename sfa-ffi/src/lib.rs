@@ -27,6 +27,8 @@ mod pages;
 mod records;
 mod session_calls;
 mod sync;
+#[cfg(feature = "sync-server")]
+mod sync_server;
 mod types;
 
 use std::sync::Arc;

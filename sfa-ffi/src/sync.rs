@@ -1,10 +1,10 @@
 //! Offline sync as bytes the app moves over its own transport (HTTPS with the user's
 //! token, certificate pinning, background scheduling are the app's): the device's side
-//! on a phone's database, and the server's side for a server written on the JVM or a
-//! test. See `sfa_core::sync`.
+//! on a phone's database. The server's side is `sync_server.rs` (feature
+//! `sync-server`). See `sfa_core::sync`.
 
+use sfa_core::CardId;
 use sfa_core::sync::{PullReport, PushReport, SyncStatus};
-use sfa_core::{CardId, UserId};
 
 use crate::SfaError;
 use crate::asynchronous::sfa_calls;
@@ -51,10 +51,7 @@ sfa_calls! {
     /// The calls the server refused, oldest first, as JSON (each with `mutation_id`,
     /// `call`, `refusal` {`code`, `message`, `fields`} and `server_records`).
     pub fn sync_rejections_json(&self) -> Result<String, SfaError> {
-        let rejections = self.inner.sync_client().rejections()?;
-        serde_json::to_string(&rejections).map_err(|e| SfaError::Storage {
-            description: e.to_string(),
-        })
+        Ok(self.inner.sync_client().rejections_json()?)
     }
 
     /// Forgets a rejection once the user has dealt with it.
@@ -65,15 +62,5 @@ sfa_calls! {
     /// Stores a card's image fetched from the server (`GET /v1/cards/{id}/image`).
     pub fn sync_store_card_image(&self, card: CardId, image: Vec<u8>) -> Result<(), SfaError> {
         Ok(self.inner.sync_client().store_card_image(card, &image)?)
-    }
-
-    /// Server side: answers a push from a device, authenticated as `user`.
-    pub fn sync_server_push(&self, user: UserId, request: Vec<u8>) -> Result<Vec<u8>, SfaError> {
-        Ok(self.inner.sync_server().push(user, &request)?)
-    }
-
-    /// Server side: answers a pull from a device, authenticated as `user`.
-    pub fn sync_server_pull(&self, user: UserId, request: Vec<u8>) -> Result<Vec<u8>, SfaError> {
-        Ok(self.inner.sync_server().pull(user, &request)?)
     }
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::records::{RecordKey, SyncRecord};
 use super::wire::{
-    Outcome, PullRequest, PullResponse, PushRequest, PushResponse, PushedMutation, RecordState,
-    RecordedCall, Refusal, Rejection, decode, encode,
+    Outcome, PullRequest, PullResponse, PushRequest, PushResponse, PushedMutation, RawCall,
+    RecordState, RecordedCall, Refusal, Rejection, decode, encode,
 };
 use super::{CLIENT_ID_SETTING, MAX_PULL_RECORDS, walk_sync_log};
 use crate::Sfa;
@@ -121,7 +121,7 @@ fn touched(touched: &str) -> Vec<RecordKey> {
 }
 
 /// A waiting call's recorded body (read only for a call that is refused).
-fn recorded(tx: &mut dyn ReadTx, mutation_id: &str) -> Result<RecordedCall> {
+fn recorded(tx: &mut dyn ReadTx, mutation_id: &str) -> Result<RecordedCall<RawCall>> {
     let body = tx.outbox_body(mutation_id)?.unwrap_or_default();
     decode(body.as_bytes(), "outbox")
 }
@@ -268,7 +268,7 @@ impl SyncClient {
             if !mutations.is_empty() && size > max_bytes {
                 break;
             }
-            let call: RecordedCall = decode(entry.body.as_bytes(), "outbox")?;
+            let call: RecordedCall<RawCall> = decode(entry.body.as_bytes(), "outbox")?;
             mutations.push(PushedMutation {
                 id: call.id,
                 user_id: entry.user_id,
@@ -436,6 +436,18 @@ impl SyncClient {
 
     /// The calls the server refused, oldest first, each with the server's records.
     pub fn rejections(&self) -> Result<Vec<Rejection>> {
+        self.rejections_as()
+    }
+
+    /// The same rejections as a JSON array (for hosts that hand them on as JSON: the
+    /// calls are not read, only checked to be JSON).
+    pub fn rejections_json(&self) -> Result<String> {
+        let rejections: Vec<Rejection<RawCall>> = self.rejections_as()?;
+        serde_json::to_string(&rejections)
+            .map_err(|e| crate::Error::Storage(crate::StorageError::message(e.to_string())))
+    }
+
+    fn rejections_as<C: serde::de::DeserializeOwned>(&self) -> Result<Vec<Rejection<C>>> {
         let bodies = self.sfa.store.read(|tx| tx.sync_rejections())?;
         bodies
             .iter()

@@ -63,7 +63,7 @@ pub use records::{RecordKey, SyncRecord};
 pub use server::SyncServer;
 pub use wire::{
     MutationResult, Outcome, PullRequest, PullResponse, PushRequest, PushResponse, PushedMutation,
-    Receipt, RecordState, RecordedCall, Refusal, RefusalCode, RefusedField, Rejection,
+    RawCall, Receipt, RecordState, RecordedCall, Refusal, RefusalCode, RefusedField, Rejection,
 };
 
 use crate::Sfa;

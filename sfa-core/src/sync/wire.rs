@@ -10,20 +10,26 @@ pub use crate::error::RefusedField;
 use crate::error::{Entity, Error, Reason, Result, ValidationError};
 use crate::model::{Timestamp, UserId};
 
-/// A call as a device's outbox keeps it.
+/// The JSON of a recorded call, as a device reads it back to send it on or to keep a
+/// refused one: the device never needs the call itself, so the library on a phone
+/// holds no reader for [`Mutation`] (the server's side reads them).
+pub type RawCall = Box<serde_json::value::RawValue>;
+
+/// A call as a device's outbox keeps it. `C` is the call: a [`Mutation`], or on the
+/// device's way out its JSON ([`RawCall`]); both have the same JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RecordedCall {
+pub struct RecordedCall<C = Mutation> {
     /// The mutation's id (the call's; new ids are derived from it).
     pub id: String,
     /// The call's instant.
     pub now: Timestamp,
     /// The call and its arguments.
-    pub call: Mutation,
+    pub call: C,
 }
 
-/// One recorded call sent to the server.
+/// One recorded call sent to the server (`C` as in [`RecordedCall`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PushedMutation {
+pub struct PushedMutation<C = Mutation> {
     /// The mutation's id.
     pub id: String,
     /// Who made the call on the device.
@@ -31,14 +37,14 @@ pub struct PushedMutation {
     /// The call's instant.
     pub now: Timestamp,
     /// The call and its arguments.
-    pub call: Mutation,
+    pub call: C,
     /// The records the call wrote on the device.
     pub touched: Vec<RecordKey>,
 }
 
-/// What a device sends: recorded calls, oldest first.
+/// What a device sends: recorded calls, oldest first (`C` as in [`RecordedCall`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PushRequest {
+pub struct PushRequest<C = Mutation> {
     /// The device (its sync client id).
     pub client_id: String,
     /// The server database the device has synced with (`None` before its first pull):
@@ -46,7 +52,7 @@ pub struct PushRequest {
     #[serde(default)]
     pub server_id: Option<String>,
     /// The calls, in the order they were made.
-    pub mutations: Vec<PushedMutation>,
+    pub mutations: Vec<PushedMutation<C>>,
 }
 
 /// Why the server refused a call.
@@ -225,13 +231,14 @@ pub struct PullResponse {
     pub reset: bool,
 }
 
-/// A call the server refused, kept on the device until the app resolves it.
+/// A call the server refused, kept on the device until the app resolves it (`C` as in
+/// [`RecordedCall`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Rejection {
+pub struct Rejection<C = Mutation> {
     /// The mutation's id.
     pub mutation_id: String,
     /// The call as the user made it.
-    pub call: RecordedCall,
+    pub call: RecordedCall<C>,
     /// Why it was refused.
     pub refusal: Refusal,
     /// The server's current state of the records the call touched (the device's
