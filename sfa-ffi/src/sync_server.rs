@@ -1,7 +1,8 @@
 //! The server's side of sync, for a server written on the JVM or a test that plays the
 //! server in process (feature `sync-server`, off in the phone library: a phone never
-//! answers a push, and reading and replaying the pushed calls is 0.4 MB of the library; BENCHMARKS.md,
-//! "Mobile library size"). The team server of this repository is `sfa-server`.
+//! answers a push, and reading and replaying the pushed calls is 0.4 MB of the
+//! library; BENCHMARKS.md, "Mobile library size"). The team server of this repository
+//! is `sfa-server`.
 
 use sfa_core::UserId;
 
