@@ -45,7 +45,7 @@ echo "== jp.sfa:sfa:0.1.0 into the local Maven repository"
 (cd sfa-ffi/kotlin && mvn -q -B install -Dmaven.test.skip=true \
   -Dsfa.generated.dir="$out/generated" -Dsfa.natives.dir="$out/natives" -Dsfa.build.dir="$out/build")
 jar="$out/build/sfa-0.1.0.jar"
-for entry in "META-INF/proguard/sfa.pro" "$platform/$lib" "jp/sfa/Sfa.class" "jp/sfa/ChangesKt.class"; do
+for entry in "META-INF/proguard/sfa.pro" "$platform/$lib" "jp/sfa/Sfa.class" "jp/sfa/ChangesKt.class" "jp/sfa/AsyncCallsKt.class"; do
   jar tf "$jar" | grep -qx "$entry" || { echo "the artifact lacks $entry"; exit 1; }
 done
 echo "packaged: $jar ($(stat -c %s "$jar") bytes)"

@@ -22,6 +22,8 @@ target/debug/uniffi-bindgen generate --library target/debug/libsfa_ffi.so \
   --language swift --out-dir "$out/generated" --no-format
 cp sfa-ffi/swift/Package.swift "$out/Package.swift"
 mv "$out/generated/Sfa.swift" "$out/Sources/Sfa/Sfa.swift"
+# The `async` face (AsyncSession, AsyncSfa), written by sfa-ffi-bindgen beside them.
+mv "$out/generated/AsyncCalls.swift" "$out/Sources/Sfa/AsyncCalls.swift"
 mv "$out/generated/$module.h" "$out/include/$module.h"
 # An XCFramework's headers folder carries its module map as module.modulemap.
 mv "$out/generated/$module.modulemap" "$out/include/module.modulemap"
@@ -29,6 +31,7 @@ rmdir "$out/generated"
 
 grep -q "binaryTarget(name: \"$module\"" "$out/Package.swift"
 grep -q "import $module" "$out/Sources/Sfa/Sfa.swift"
+grep -q "public final class AsyncSession" "$out/Sources/Sfa/AsyncCalls.swift"
 grep -q "module $module" "$out/include/module.modulemap"
 grep -q "header \"$module.h\"" "$out/include/module.modulemap"
 echo "Swift package laid out in $out"

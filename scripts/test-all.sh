@@ -131,8 +131,10 @@ test -s target/swift-bindings/Sfa.swift && test -s target/swift-bindings/SfaFFI.
 grep -q "func search(" target/swift-bindings/Sfa.swift
 grep -q "func syncPushRequest(" target/swift-bindings/Sfa.swift
 grep -q "func observe(" target/swift-bindings/Sfa.swift
-grep -q "func addCompany(input: CompanyInput) async throws" target/swift-bindings/Sfa.swift
-grep -q "func syncApplyPullResponse(response: Data) async throws" target/swift-bindings/Sfa.swift
+# The async face sfa-ffi-bindgen writes beside uniffi's bindings.
+grep -q "func addCompany(input p0: CompanyInput) async throws -> Company" target/swift-bindings/AsyncCalls.swift
+grep -q "func syncApplyPullResponse(response p0: Data) async throws" target/swift-bindings/AsyncCalls.swift
+grep -q "public func asynchronous() -> AsyncSession" target/swift-bindings/AsyncCalls.swift
 grep -q "public typealias Decimal = Foundation.Decimal" target/swift-bindings/Sfa.swift
 grep -q "public typealias Timestamp = Date" target/swift-bindings/Sfa.swift
 echo "Swift bindings generated: $(wc -l < target/swift-bindings/Sfa.swift) lines"

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use sfa_core::Reason;
 use sfa_core::forecast::CampaignRow;
 
-use crate::SfaError;
-use crate::asynchronous::session_calls;
 use crate::error::refused;
+use crate::{Session, SfaError};
 
-session_calls! {
+#[uniffi::export]
+impl Session {
     /// Cost, won amount, ROI, pipeline and counts per campaign; with `from` and `to`,
     /// only deals won and lost within that period count (give both or neither).
     pub fn campaign_roi(

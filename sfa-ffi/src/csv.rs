@@ -6,9 +6,8 @@ use std::io::Read;
 
 use sfa_core::{ExportOptions, ImportOptions};
 
-use crate::asynchronous::session_calls;
 use crate::pages::ImportReport;
-use crate::{Progress, SfaError};
+use crate::{Progress, Session, SfaError};
 
 /// Reads `data`, telling `progress` how far it got about every 1 % (and at the end).
 struct ProgressReader<'a> {
@@ -47,7 +46,8 @@ impl Read for ProgressReader<'_> {
     }
 }
 
-session_calls! {
+#[uniffi::export]
+impl Session {
     /// Imports companies: all rows in one transaction, or none (unless
     /// `options.skip_bad_rows`).
     pub fn import_companies_csv(

@@ -14,12 +14,15 @@
 //! from the core's signatures and doc comments into `session_calls.rs` (by
 //! `tools/gen_calls.py`); the others live by concern: `csv.rs` (imports with progress
 //! and exports, files as bytes), `analytics.rs` (`campaign_roi`), `sync.rs` (offline
-//! sync as bytes the app moves), `observe.rs` (observers of changes). The session's
-//! methods are written inside `session_calls!` (`asynchronous.rs`), which also exports
-//! each as a `suspend` / `async` method of [`AsyncSession`].
+//! sync as bytes the app moves), `observe.rs` (observers of changes).
+//!
+//! Every call here blocks. Their `suspend` (Kotlin) and `async` (Swift) twins,
+//! `AsyncSession` and `AsyncSfa`, are written in Kotlin and Swift beside the bindings
+//! by `sfa-ffi-bindgen` (from this library's metadata) and run each call on the
+//! platform's own threads for blocking work: no Rust future is made per call, which
+//! kept 0.55 MB out of the library (BENCHMARKS.md, "Mobile library size").
 
 mod analytics;
-mod asynchronous;
 mod csv;
 mod error;
 mod observe;
@@ -35,8 +38,6 @@ use std::sync::Arc;
 
 use sfa_core::{CompanyLinks, ContactLinks, UserId};
 
-use asynchronous::sfa_calls;
-pub use asynchronous::{AsyncSession, AsyncSfa};
 pub use error::SfaError;
 pub use pages::{
     CardPage, CompanyPage, DealPage, ImportReport, InteractionPage, PersonPage, SkippedRow,
@@ -123,9 +124,7 @@ impl Sfa {
             inner: self.inner.session_by_email(&email)?,
         }))
     }
-}
 
-sfa_calls! {
     /// Re-encrypts an encrypted database with `new_key` (needs the only open handle).
     pub fn change_key(&self, new_key: String) -> Result<(), SfaError> {
         Ok(self.inner.change_key(&new_key)?)
@@ -134,7 +133,9 @@ sfa_calls! {
     /// Indexes every company and person again, reporting progress; returns how many
     /// records were queued.
     pub fn rebuild_search_index(&self, progress: Box<dyn Progress>) -> Result<i64, SfaError> {
-        let done = self.inner.rebuild_search_index(&mut reporting(&*progress))?;
+        let done = self
+            .inner
+            .rebuild_search_index(&mut reporting(&*progress))?;
         Ok(count(done))
     }
 
@@ -151,7 +152,9 @@ sfa_calls! {
 
     /// Applies the changes the search index has not applied yet, reporting progress.
     pub fn catch_up_search_index(&self, progress: Box<dyn Progress>) -> Result<i64, SfaError> {
-        let done = self.inner.catch_up_search_index(&mut reporting(&*progress))?;
+        let done = self
+            .inner
+            .catch_up_search_index(&mut reporting(&*progress))?;
         Ok(count(done))
     }
 }

@@ -6,10 +6,10 @@
 use sfa_core::CardId;
 use sfa_core::sync::{PullReport, PushReport, SyncStatus};
 
-use crate::SfaError;
-use crate::asynchronous::sfa_calls;
+use crate::{Sfa, SfaError};
 
-sfa_calls! {
+#[uniffi::export]
+impl Sfa {
     /// Makes this (empty) database a sync client; returns its client id (the same on
     /// later calls). From then on every write call is also queued for the server.
     pub fn sync_enable(&self) -> Result<String, SfaError> {

@@ -6,10 +6,10 @@
 
 use sfa_core::UserId;
 
-use crate::SfaError;
-use crate::asynchronous::sfa_calls;
+use crate::{Sfa, SfaError};
 
-sfa_calls! {
+#[uniffi::export]
+impl Sfa {
     /// Server side: answers a push from a device, authenticated as `user`.
     pub fn sync_server_push(&self, user: UserId, request: Vec<u8>) -> Result<Vec<u8>, SfaError> {
         Ok(self.inner.sync_server().push(user, &request)?)

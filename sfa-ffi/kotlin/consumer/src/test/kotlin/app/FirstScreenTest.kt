@@ -7,6 +7,7 @@ import jp.sfa.SearchRequest
 import jp.sfa.SearchScope
 import jp.sfa.Sfa
 import jp.sfa.UserInput
+import jp.sfa.asynchronous
 import kotlinx.coroutines.runBlocking
 import kotlin.test.Test
 import kotlin.test.assertEquals

@@ -1,5 +1,7 @@
 package jp.sfa
 
+import java.util.concurrent.Executors
+import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.async
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.runBlocking
@@ -20,8 +22,8 @@ class AsyncTest {
         assertEquals(made, hanako.getCompany(made.id))
         assertEquals(made, hanako.blocking().getCompany(made.id))
 
-        // A progress callback runs where the call runs: on one of the library's threads
-        // (which the JVM names as it attaches them), not the caller's.
+        // A progress callback runs where the call runs: on a thread of the dispatcher
+        // (Dispatchers.IO), not the caller's.
         val threads = mutableSetOf<String>()
         val progress = object : Progress {
             override fun onProgress(done: Long, total: Long) {
@@ -33,6 +35,28 @@ class AsyncTest {
         assertEquals(2L, report.imported)
         assertTrue(threads.isNotEmpty(), "progress was reported")
         assertTrue(Thread.currentThread().name !in threads, "ran on $threads")
+    }
+
+    @Test
+    fun callsRunOnTheDispatcherTheAppGives() = runBlocking {
+        val office = Office()
+        val pool = Executors.newSingleThreadExecutor { Thread(it, "app-database-thread") }
+        try {
+            val onPool = office.hanako.asynchronous(pool.asCoroutineDispatcher())
+            val ranOn = mutableListOf<String>()
+            val progress = object : Progress {
+                override fun onProgress(done: Long, total: Long) {
+                    synchronized(ranOn) { ranOn += Thread.currentThread().name }
+                }
+            }
+            val csv = "会社名,フリガナ\n株式会社三号,サンゴウ\n"
+            onPool.importCompaniesCsv(csv.toByteArray(), ImportOptions(encoding = CsvEncoding.AUTO), progress)
+            // (The coroutines debug agent appends " @coroutine#n" to the thread's name.)
+            val threads = synchronized(ranOn) { ranOn.toSet() }
+            assertTrue(threads.isNotEmpty() && threads.all { it.startsWith("app-database-thread") }, "ran on $threads")
+        } finally {
+            pool.shutdown()
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import jp.sfa.SearchRequest
 import jp.sfa.SearchScope
 import jp.sfa.UserInput
 import jp.sfa.Role
+import jp.sfa.asynchronous
 import jp.sfa.companyLinks
 import java.nio.file.Files
 import kotlinx.coroutines.runBlocking
@@ -32,7 +33,7 @@ fun main() {
     report("me (one row, no arguments)") { _ -> me.me() }
     report("search, 10 hits") { _ -> me.search(SearchRequest(text = "テスト", scope = SearchScope.COMPANIES, limit = 10)) }
     // The same calls as suspend functions, awaited one after another in one coroutine:
-    // the call runs on a library thread and resumes the coroutine when done.
+    // the call runs on Dispatchers.IO and resumes the coroutine when done.
     val later = me.asynchronous()
     runBlocking {
         report("get_company, suspend") { i -> later.getCompany(ids[(i * 7919) % COMPANIES]) }
