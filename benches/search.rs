@@ -8,7 +8,10 @@
 //! imported database and indexes it would see it.
 //!
 //! Run: `cargo bench --bench search` (or `-- 20000` for a smaller ledger: companies,
-//! with three persons each).
+//! with three persons each). With `SFA_SEARCH_BENCH_KEEP=1` the run keeps its
+//! databases and index and says where; `-- --queries-only <that folder>` then times
+//! the queries again on them (for trying a change to the queries without indexing
+//! again).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,6 +26,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == "--index-only") {
         index_only(Path::new(&args[at + 1]));
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--queries-only") {
+        queries_only(Path::new(&args[at + 1]));
         return;
     }
     let companies: usize = std::env::args()
@@ -89,18 +96,46 @@ fn main() {
     );
 
     let baseline = build_baseline(&dir.join("baseline.sqlite"), &me);
-    let queries = query_mix(&me, 42);
+    time_queries(&me, &baseline);
+    println!(
+        "  peak memory (VmHWM) of the whole run: {}",
+        sfa_testkit::peak_memory()
+    );
+    drop(me);
+    drop(sfa);
+    if std::env::var_os("SFA_SEARCH_BENCH_KEEP").is_some() {
+        println!(
+            "  kept {} (time the queries again: cargo bench --bench search -- --queries-only {0})",
+            dir.display()
+        );
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Times the query mix on the database and baseline a kept run left in `dir`.
+fn queries_only(dir: &Path) {
+    let sfa = Sfa::open(dir.join("ledger.sqlite")).expect("open");
+    let me = sfa.session_by_email("bench@example.jp").expect("session");
+    let baseline = Connection::open(dir.join("baseline.sqlite")).expect("baseline db");
+    println!("search: the queries again on {}", dir.display());
+    time_queries(&me, &baseline);
+}
+
+/// Times our search and the baseline side by side over the query mix, by kind.
+fn time_queries(me: &Session, baseline: &Connection) {
+    let queries = query_mix(me, 42);
     // Warm both sides once so that neither pays for cold caches in the figures.
     for (_, q) in queries.iter().take(50) {
-        search(&me, q);
-        like(&baseline, q);
+        search(me, q);
+        like(baseline, q);
     }
     let mut ours: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut theirs: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
     let mut ratios = Vec::with_capacity(queries.len());
     for (kind, q) in &queries {
-        let a = time(|| search(&me, q));
-        let b = time(|| like(&baseline, q));
+        let a = time(|| search(me, q));
+        let b = time(|| like(baseline, q));
         ours.entry(kind).or_default().push(a);
         theirs.entry(kind).or_default().push(b);
         ratios.push(b.as_secs_f64() / a.as_secs_f64().max(1e-9));
@@ -139,13 +174,6 @@ fn main() {
         ratios[ratios.len() / 2],
         pct(&all_theirs, 50).as_secs_f64() / pct(&all_ours, 50).as_secs_f64()
     );
-    println!(
-        "  peak memory (VmHWM) of the whole run: {}",
-        sfa_testkit::peak_memory()
-    );
-    drop(me);
-    drop(sfa);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Opens the database, indexes every record and reports the peak memory of doing so.
