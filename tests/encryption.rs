@@ -382,3 +382,41 @@ fn a_file_written_with_openssls_provider_opens_with_ours() {
             .is_err()
     );
 }
+
+#[test]
+fn a_bulk_indexing_merges_its_encrypted_index_and_keeps_it_encrypted() {
+    let dir = scratch("bulk");
+    let path = dir.join("ledger.sqlite");
+    let sfa = Sfa::open_encrypted(&path, "正しい鍵 correct horse").unwrap();
+    write_secrets(&sfa);
+    let me = sfa.session_by_email("admin@example.jp").unwrap();
+    // More than 10,000 records and a quarter of the index: the catch-up merges the
+    // index's segments into one, through the encrypted directory.
+    let ledger = sfa_testkit::SampleLedger::generate(13, 3000, 9000);
+    let options = sfa_core::ImportOptions::default();
+    me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &options)
+        .unwrap();
+    me.import_persons_csv(ledger.persons_csv(None).as_bytes(), &options)
+        .unwrap();
+    assert!(sfa.catch_up_search_index(&mut |_, _| {}).unwrap() >= 12_000);
+    assert_eq!(
+        me.search(&SearchRequest::new(EMAIL)).unwrap()[0].display_name,
+        "秘密 太郎"
+    );
+    drop(me);
+    drop(sfa);
+    assert_eq!(plaintext_hits(&dir), Vec::<String>::new());
+
+    let sfa = Sfa::open_encrypted(&path, "正しい鍵 correct horse").unwrap();
+    assert_eq!(
+        sfa.pending_search_changes().unwrap(),
+        0,
+        "read back, not rebuilt"
+    );
+    assert!(sfa.check_search_index().unwrap().is_consistent());
+    let me = sfa.session_by_email("admin@example.jp").unwrap();
+    assert_eq!(
+        me.search(&SearchRequest::new(EMAIL)).unwrap()[0].display_name,
+        "秘密 太郎"
+    );
+}

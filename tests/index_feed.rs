@@ -304,3 +304,33 @@ fn a_large_catch_up_in_bounded_rounds_indexes_every_record() {
         "400 companies and 1,200 persons hold 丸山"
     );
 }
+
+#[test]
+fn a_bulk_indexing_leaves_the_index_as_one_segment() {
+    let path = temp_db("bulk-merge");
+    let sfa = Sfa::open(&path).unwrap();
+    let me = admin(&sfa);
+    add(&me, "北斗電子株式会社");
+    assert!(finds(&me, "北斗電子株式会社"), "a first segment, searched");
+    // An import of more than a quarter of the index and at least 10,000 records: its
+    // catch-up writes segments of its own, which it then merges with the first.
+    let ledger = sfa_testkit::SampleLedger::generate(11, 3000, 9000);
+    let options = sfa_core::ImportOptions::default();
+    me.import_companies_csv(ledger.companies_csv(None).as_bytes(), &options)
+        .unwrap();
+    me.import_persons_csv(ledger.persons_csv(None).as_bytes(), &options)
+        .unwrap();
+    sfa.catch_up_search_index(&mut |_, _| {}).unwrap();
+    let index = tantivy::Index::open_in_dir(index_dir_for(&path)).unwrap();
+    assert_eq!(index.searchable_segment_ids().unwrap().len(), 1);
+    assert_consistent(&sfa);
+    assert!(
+        finds(&me, "北斗電子株式会社"),
+        "the first record is still found"
+    );
+    // Small writes after it are not merged into the large segment each time.
+    add(&me, "南風商事株式会社");
+    assert!(finds(&me, "南風商事株式会社"));
+    let index = tantivy::Index::open_in_dir(index_dir_for(&path)).unwrap();
+    assert_eq!(index.searchable_segment_ids().unwrap().len(), 2);
+}

@@ -23,6 +23,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::fields::{Fields, company_key, person_key};
@@ -205,6 +206,10 @@ impl SearchIndex {
         }
         finish(writer);
         live.reader.reload()?;
+        if is_bulk(documents, live.reader.searcher().num_docs()) {
+            merge_into_one(&live.index);
+            live.reader.reload()?;
+        }
         self.seen.store(cursor, Ordering::SeqCst);
         self.report(store, cursor, &mut reported);
         Ok(documents)
@@ -307,6 +312,10 @@ impl SearchIndex {
         self.commit(&mut writer, &state.database_id, state.head, last_change)?;
         finish(writer);
         live.reader.reload()?;
+        if is_bulk(records, live.reader.searcher().num_docs()) {
+            merge_into_one(&live.index);
+            live.reader.reload()?;
+        }
         self.seen.store(state.head, Ordering::SeqCst);
         reported.cursor = None;
         self.report(store, state.head, reported);
@@ -440,6 +449,34 @@ impl SearchIndex {
             reported.cursor = Some(cursor);
         }
     }
+}
+
+/// A catch-up or rebuild that wrote at least this many documents, and at least a
+/// quarter of the index, was a bulk indexing (the first after an import, a rebuild).
+const BULK_DOCUMENTS: u64 = 10_000;
+
+/// See [`BULK_DOCUMENTS`].
+fn is_bulk(written: u64, in_index: u64) -> bool {
+    written >= BULK_DOCUMENTS && written.saturating_mul(4) >= in_index
+}
+
+/// Merges every segment of the index into one, after a bulk indexing, which leaves
+/// several behind (its writer flushes whenever its memory budget fills; tantivy's merge
+/// policy joins only segments of a size). A search visits every segment (each clause's
+/// terms, each fuzzy word's automaton), so one segment halves a typical search's time
+/// over 400k records (BENCHMARKS.md, "Search"). A merge that fails changes nothing
+/// committed; the index is then searched as it is.
+fn merge_into_one(index: &Index) {
+    let Ok(mut writer) = take_writer(index) else {
+        return;
+    };
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    if let Ok(segments) = index.searchable_segment_ids()
+        && segments.len() > 1
+    {
+        let _ = writer.merge(&segments).wait();
+    }
+    finish(writer);
 }
 
 /// The index writer, waiting while another handle or process holds it.
