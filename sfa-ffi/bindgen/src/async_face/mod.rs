@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use camino::Utf8Path;
+use heck::ToUpperCamelCase;
 use uniffi_bindgen::EmptyCrateConfigSupplier;
 use uniffi_bindgen::interface::{ComponentInterface, Method, Type};
 
@@ -105,11 +106,11 @@ pub fn write(request: &Request) -> Result<()> {
             "kotlin" => {
                 let dir = kotlin_dir(&request.out_dir)?;
                 let package = kotlin_package(&dir)?;
-                fs::write(dir.join("AsyncCalls.kt"), kotlin::render(&package, &faces))?;
+                fs::write(dir.join("AsyncCalls.kt"), kotlin::render(&package, &faces)?)?;
             }
             "swift" => fs::write(
                 request.out_dir.join("AsyncCalls.swift"),
-                swift::render(&faces),
+                swift::render(&faces)?,
             )?,
             _ => {}
         }
@@ -179,6 +180,41 @@ fn kotlin_package(dir: &Path) -> Result<String> {
         .find_map(|line| line.strip_prefix("package "))
         .map(|package| package.trim().trim_end_matches(';').to_string())
         .context("the Kotlin bindings name no package")
+}
+
+/// How a language writes uniffi's types, as its bindings do: a name for each builtin
+/// type, the record, enum, object and custom types by their names, and the compound
+/// types around their parts.
+pub(crate) struct Spelling {
+    pub builtins: &'static [(Type, &'static str)],
+    pub optional: fn(String) -> String,
+    pub sequence: fn(String) -> String,
+    pub set: fn(String) -> String,
+    pub map: fn(String, String) -> String,
+}
+
+impl Spelling {
+    pub(crate) fn name(&self, ty: &Type) -> Result<String> {
+        Ok(match ty {
+            Type::Object { name, .. }
+            | Type::Record { name, .. }
+            | Type::Enum { name, .. }
+            | Type::CallbackInterface { name, .. }
+            | Type::Custom { name, .. } => name.to_upper_camel_case(),
+            Type::Box { inner_type } => self.name(inner_type)?,
+            Type::Optional { inner_type } => (self.optional)(self.name(inner_type)?),
+            Type::Sequence { inner_type } => (self.sequence)(self.name(inner_type)?),
+            Type::Set { inner_type } => (self.set)(self.name(inner_type)?),
+            Type::Map {
+                key_type,
+                value_type,
+            } => (self.map)(self.name(key_type)?, self.name(value_type)?),
+            builtin => match self.builtins.iter().find(|(known, _)| known == builtin) {
+                Some((_, name)) => name.to_string(),
+                None => bail!("the async face has no name for the type {builtin:?}"),
+            },
+        })
+    }
 }
 
 /// A doc comment's lines, each with `prefix` (` * ` or `/// `), at `indent` spaces.
