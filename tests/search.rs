@@ -53,8 +53,8 @@ fn the_project_fixture_meets_the_relevance_bar_in_every_category() {
         .collect();
     assert_eq!(
         categories.len(),
-        18,
-        "all 18 categories are covered: {categories:?}"
+        19,
+        "all 19 categories are covered: {categories:?}"
     );
     assert!(
         fixture.crowd.is_some_and(|c| c.persons >= 5000),
@@ -142,8 +142,11 @@ fn a_short_number_is_not_a_prefix_of_every_latin_word() {
     })
     .unwrap();
     assert_eq!(names(&me, "梅田4"), ["梅田精機株式会社"]);
-    // Longer numbers still match inside Latin words (a serial in a web address).
+    // Longer numbers still match inside Latin words (a serial in a web address), as
+    // typed: a number with one digit changed is another number.
     assert_eq!(names(&me, "4545"), ["株式会社フォーゴー"]);
+    assert_eq!(names(&me, "454"), ["株式会社フォーゴー"], "as a prefix");
+    assert!(names(&me, "4546").is_empty(), "no typo in a number");
 }
 
 #[test]

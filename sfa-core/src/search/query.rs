@@ -237,21 +237,7 @@ impl<'a> QueryBuilder<'a> {
                 let short_number = word.chars().all(|c| c.is_ascii_digit() || c == '-')
                     && digits < MIN_NUMBER_DIGITS;
                 if latin && !short_number {
-                    // Two edits only for long words: their automaton is the costliest
-                    // part of a query; none for words past any real name (its cost
-                    // grows with the word).
-                    let distance = match word.chars().count() {
-                        0..=3 => 0,
-                        4..=9 => 1,
-                        10..=MAX_FUZZY_CHARS => 2,
-                        _ => 0,
-                    };
-                    let fuzzy = FuzzyTermQuery::new_prefix(
-                        Term::from_field_text(f.latin, word),
-                        distance,
-                        true,
-                    );
-                    own.push(boost(Box::new(fuzzy), LATIN));
+                    own.extend(latin_clauses(f.latin, word));
                 }
                 let romaji_fields: Vec<(Field, f32)> = fields
                     .iter()
@@ -407,6 +393,47 @@ impl<'a> QueryBuilder<'a> {
         let prefix =
             FuzzyTermQuery::new_prefix(Term::from_field_text(self.f.phone, &digits), 0, false);
         clauses.push(boost(Box::new(prefix), PHONE));
+    }
+}
+
+/// A Latin word against the latin field (every suffix of every Latin word): as a
+/// prefix with typos, as a word is typed. Two edits only for long words: their
+/// automaton is the costliest part of a query; none for words past any real name (its
+/// cost grows with the word), and none for a word with a digit (`9657` with one digit
+/// changed is another number, and as a prefix of every Latin word with one edit it was
+/// the costliest clause of a query that holds a number).
+///
+/// A word that reads as whole romaji syllables (`sato`, `shimuzu`) is matched with its
+/// typos as a whole word and as typed as a prefix, not with typos as a prefix: one edit
+/// before any prefix of a short word (`ato`, `sat`, `sto` for `sato`) meets thousands of
+/// words, and such a word is also searched as kana. A word still being typed, ending
+/// mid-syllable (`shimuz`), keeps its typo-tolerant prefix (BENCHMARKS.md, "Search").
+fn latin_clauses(latin: Field, word: &str) -> Vec<Box<dyn Query>> {
+    let distance = match word.chars().count() {
+        _ if word.chars().any(|c| c.is_ascii_digit()) => 0,
+        0..=3 => 0,
+        4..=9 => 1,
+        10..=MAX_FUZZY_CHARS => 2,
+        _ => 0,
+    };
+    let term = Term::from_field_text(latin, word);
+    // Whole syllables: it ends in a vowel or ん (`to_hiragana` also reads a word that
+    // ends mid-syllable, dropping the rest).
+    let whole_romaji =
+        word.ends_with(['a', 'i', 'u', 'e', 'o', 'n']) && to_hiragana(word).is_some();
+    if distance > 0 && whole_romaji {
+        vec![
+            boost(
+                Box::new(FuzzyTermQuery::new(term.clone(), distance, true)),
+                LATIN,
+            ),
+            boost(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), LATIN),
+        ]
+    } else {
+        vec![boost(
+            Box::new(FuzzyTermQuery::new_prefix(term, distance, true)),
+            LATIN,
+        )]
     }
 }
 
