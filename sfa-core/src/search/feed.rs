@@ -206,10 +206,7 @@ impl SearchIndex {
         }
         finish(writer);
         live.reader.reload()?;
-        if is_bulk(documents, live.reader.searcher().num_docs()) {
-            merge_into_one(&live.index);
-            live.reader.reload()?;
-        }
+        settle_after_bulk(&live, documents)?;
         self.seen.store(cursor, Ordering::SeqCst);
         self.report(store, cursor, &mut reported);
         Ok(documents)
@@ -312,10 +309,7 @@ impl SearchIndex {
         self.commit(&mut writer, &state.database_id, state.head, last_change)?;
         finish(writer);
         live.reader.reload()?;
-        if is_bulk(records, live.reader.searcher().num_docs()) {
-            merge_into_one(&live.index);
-            live.reader.reload()?;
-        }
+        settle_after_bulk(&live, records)?;
         self.seen.store(state.head, Ordering::SeqCst);
         reported.cursor = None;
         self.report(store, state.head, reported);
@@ -455,9 +449,15 @@ impl SearchIndex {
 /// quarter of the index, was a bulk indexing (the first after an import, a rebuild).
 const BULK_DOCUMENTS: u64 = 10_000;
 
-/// See [`BULK_DOCUMENTS`].
-fn is_bulk(written: u64, in_index: u64) -> bool {
-    written >= BULK_DOCUMENTS && written.saturating_mul(4) >= in_index
+/// After a catch-up or rebuild that wrote `written` documents (and was committed and
+/// read): when it was a bulk indexing ([`BULK_DOCUMENTS`]), merges the index into one
+/// segment and reads it again. Costs nothing for a small catch-up.
+fn settle_after_bulk(live: &super::Live, written: u64) -> Result<()> {
+    if written >= BULK_DOCUMENTS && written.saturating_mul(4) >= live.reader.searcher().num_docs() {
+        merge_into_one(&live.index);
+        live.reader.reload()?;
+    }
+    Ok(())
 }
 
 /// Merges every segment of the index into one, after a bulk indexing, which leaves
